@@ -1,0 +1,133 @@
+"""`specloom check` (the deterministic review) and `specloom rules` (what each rule means)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from specloom.cli.common import print_json, workspace_from
+from specloom.cli.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CliError
+
+FORMATS = ("text", "json", "sarif")
+
+
+def register(commands: Any) -> None:
+    check = commands.add_parser(
+        "check", help="review specs with deterministic rules (EARS, smells, consistency)",
+        description="Review specs with deterministic rules. Exit 0 when nothing is at or above "
+                    "--fail-on, 1 when something is, 2 on a usage error or unreadable input.")
+    check.add_argument("specs", nargs="*", metavar="SPEC", help="spec names (default: all)")
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    check.add_argument("--json", action="store_true", help="same as --format json")
+    check.add_argument("--fail-on", choices=("error", "warning", "info"),
+                       help="lowest severity that makes the check fail (default: error)")
+    check.add_argument("--select", action="append", metavar="CODES",
+                       help="only these rule codes or prefixes (comma-separated, repeatable)")
+    check.add_argument("--ignore", action="append", metavar="CODES",
+                       help="skip these rule codes or prefixes (comma-separated, repeatable)")
+    check.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.set_defaults(handler=run_check)
+
+    rules = commands.add_parser("rules", help="list the rules, or explain one",
+                                description="List every rule, or explain one by code or name.")
+    rules.add_argument("code", nargs="?", metavar="CODE", help="a rule code such as A001")
+    rules.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    rules.set_defaults(handler=run_rules)
+
+
+def _codes(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [c.strip().upper() for value in values for c in value.split(",") if c.strip()]
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from specloom.quality.check import UnknownSpecError, check_workspace
+    from specloom.quality.settings import SettingsError, load_settings
+
+    workspace = workspace_from(args)
+    try:
+        settings = load_settings(workspace.root).with_overrides(
+            _codes(args.select), _codes(args.ignore), args.fail_on)
+        report = check_workspace(workspace, args.specs, settings)
+    except (SettingsError, UnknownSpecError) as exc:
+        raise CliError(str(exc)) from None
+    output_format = "json" if args.json else args.format
+    stream_tty = sys.stdout.isatty() and not args.output
+    if output_format == "json":
+        from specloom.quality.render.json_report import render_json
+
+        rendered = render_json(report)
+    elif output_format == "sarif":
+        from specloom.quality.render.sarif import render_sarif
+
+        rendered = render_sarif(report)
+    else:
+        from specloom.quality.render.text import render_text, use_color
+
+        color = args.color == "always" or (args.color == "auto" and use_color(stream_tty))
+        rendered = render_text(report, color=color)
+    if args.output:
+        from pathlib import Path
+
+        from specloom.spec.files import write_atomic
+
+        write_atomic(Path(args.output), rendered.encode("utf-8"))
+    else:
+        sys.stdout.write(rendered)
+    if any(d.code == "S001" for d in report.diagnostics):
+        return EXIT_USAGE  # unreadable input
+    return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from specloom.quality.registry import all_rules, find_rule
+
+    if args.code:
+        rule = find_rule(args.code)
+        if rule is None:
+            raise CliError(f"no rule {args.code!r}; run 'specloom rules' to list them")
+        if args.json:
+            print_json(_rule_dict(rule))
+            return EXIT_OK
+        print(f"{rule.code} {rule.name} ({rule.family}, default severity {rule.severity.label})")
+        print()
+        print(rule.summary)
+        print()
+        print(rule.explanation)
+        print()
+        print("Bad:")
+        print(_indent(rule.bad))
+        print("Good:")
+        print(_indent(rule.good))
+        print()
+        print(f"Fix: {rule.hint}")
+        print(f"Silence one line: <!-- specloom-ignore: {rule.code} -->;"
+              f" everywhere: ignore = [\"{rule.code}\"] in [tool.specloom]")
+        return EXIT_OK
+    rules = list(all_rules().values())
+    if args.json:
+        print_json([_rule_dict(rule) for rule in rules])
+        return EXIT_OK
+    family = None
+    for rule in rules:
+        if rule.family != family:
+            family = rule.family
+            print(f"\n{family}")
+        print(f"  {rule.code}  {rule.name:<32} {rule.severity.label:<8} {rule.summary}")
+    print("\nRun 'specloom rules CODE' for an explanation with examples.")
+    return EXIT_OK
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())
+
+
+def _rule_dict(rule: Any) -> dict[str, str]:
+    return {
+        "code": rule.code, "name": rule.name, "family": rule.family,
+        "severity": rule.severity.label, "summary": rule.summary,
+        "explanation": rule.explanation, "bad": rule.bad, "good": rule.good, "hint": rule.hint,
+    }

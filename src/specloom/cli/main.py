@@ -1,0 +1,70 @@
+"""The `specloom` console script: argument parsing and dispatch, nothing else.
+
+Command modules register their sub-commands and import the library lazily inside their
+handlers, so `specloom --version` and `--help` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from specloom import __version__
+from specloom.cli import check_cmd, spec_cmds
+from specloom.cli.errors import EXIT_USAGE, CliError
+
+COMMAND_MODULES = (check_cmd, spec_cmds)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="specloom",
+        description="Spec-driven development on Kiro's .kiro/ specs: check, trace and run them "
+                    "outside the IDE.",
+        epilog="Exit codes: 0 success, 1 findings at or above --fail-on, 2 usage error or "
+               "unreadable input. Run 'specloom COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"specloom {__version__}")
+    parser.add_argument("--root", metavar="PATH",
+                        help="folder containing .kiro/ (default: search upward from here)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list in (["--version"], ["-V"]):
+        print(f"specloom {__version__}")
+        return 0
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        code: int = args.handler(args)
+        return code
+    except CliError as exc:
+        print(f"specloom: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("specloom: interrupted; no file was left half-written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # a bug: say so plainly instead of dumping a traceback
+        if os.environ.get("SPECLOOM_DEBUG"):
+            raise
+        print(f"specloom: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in specloom. Re-run with SPECLOOM_DEBUG=1 for the traceback "
+              "and report it.", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""`specloom list`, `specloom show SPEC` and `specloom task SPEC ID --status STATUS`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from specloom.cli.common import add_json_flag, print_json, workspace_from
+from specloom.cli.errors import EXIT_OK, CliError
+
+STATUS_CHOICES = ("todo", "in-progress", "done")
+MARKS = {"todo": "[ ]", "in-progress": "[-]", "done": "[x]"}
+
+
+def register(commands: Any) -> None:
+    listing = commands.add_parser("list", help="list specs with type, phase and task progress")
+    add_json_flag(listing)
+    listing.set_defaults(handler=run_list)
+
+    show = commands.add_parser("show", help="summarise one spec")
+    show.add_argument("spec", metavar="SPEC")
+    add_json_flag(show)
+    show.set_defaults(handler=run_show)
+
+    task = commands.add_parser(
+        "task", help="set a task's status (rewrites only its checkbox)",
+        description="Set a task's status in tasks.md. Only checkbox characters change; a parent "
+                    "task follows its required sub-tasks.")
+    task.add_argument("spec", metavar="SPEC")
+    task.add_argument("task_id", metavar="ID", help="task id such as 2 or 2.1")
+    task.add_argument("--status", required=True, choices=STATUS_CHOICES)
+    add_json_flag(task)
+    task.set_defaults(handler=run_task)
+
+
+def _load(args: argparse.Namespace, name: str) -> Any:
+    from specloom.quality.check import UnknownSpecError, resolve_spec_names
+    from specloom.spec.loader import load_spec
+
+    workspace = workspace_from(args)
+    try:
+        (resolved,) = resolve_spec_names(workspace, [name])
+    except UnknownSpecError as exc:
+        raise CliError(str(exc)) from None
+    return load_spec(workspace, resolved)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from specloom.quality.overview import spec_row
+    from specloom.spec.loader import load_spec
+
+    workspace = workspace_from(args)
+    rows = [spec_row(load_spec(workspace, name)) for name in workspace.spec_names()]
+    if args.json:
+        print_json({"root": str(workspace.root), "specs": rows})
+        return EXIT_OK
+    if not rows:
+        print(f"No specs in {workspace.relative(workspace.specs_dir)}/.")
+        return EXIT_OK
+    width = max(len(r["name"]) for r in rows)
+    print(f"{'SPEC':<{width}}  {'TYPE':<7}  {'PHASE':<12}  TASKS")
+    for row in rows:
+        tasks = f"{row['tasks_done']}/{row['tasks_total']}" if row["tasks_total"] else "-"
+        print(f"{row['name']:<{width}}  {row['type']:<7}  {row['phase']:<12}  {tasks}")
+    return EXIT_OK
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from specloom.quality.overview import spec_overview
+
+    data = spec_overview(_load(args, args.spec))
+    if args.json:
+        print_json(data)
+        return EXIT_OK
+    print(f"{data['name']}  ({data['type']}, {data['workflow'] or 'workflow not recorded'})")
+    print(f"  path:   {data['path']}")
+    print(f"  phase:  {data['phase']}")
+    print(f"  files:  {', '.join(d.rsplit('/', 1)[-1] for d in data['documents']) or 'none'}")
+    if "requirements" in data:
+        patterns = ", ".join(f"{k} {v}" for k, v in data["ears_patterns"].items())
+        print(f"  requirements: {len(data['requirements'])}, criteria: {data['criteria']}"
+              f" (EARS: {patterns})")
+        for req in data["requirements"]:
+            print(f"    {req['number']}. {req['title']} ({req['criteria']} criteria)")
+    if "properties" in data:
+        print(f"  correctness properties: {len(data['properties'])}")
+    if "tasks" in data:
+        print(f"  tasks: {data['tasks_done']}/{data['tasks_total']} required done")
+        for task in data["tasks"]:
+            indent = "      " if "." in task["id"] else "    "
+            star = "*" if task["optional"] else " "
+            print(f"{indent}{MARKS[task['status']]}{star}{task['id']} {task['title']}")
+        nxt = data["next_task"]
+        print(f"  next: {nxt['id']} {nxt['title']}" if nxt else "  next: nothing open")
+    return EXIT_OK
+
+
+def run_task(args: argparse.Namespace) -> int:
+    from specloom.spec.files import StaleFileError
+    from specloom.spec.task_status import TaskStatusError, set_task_status
+    from specloom.spec.tasks import TaskStatus
+
+    spec = _load(args, args.spec)
+    try:
+        change = set_task_status(workspace_from(args), spec.name, args.task_id,
+                                 TaskStatus(args.status))
+    except (TaskStatusError, StaleFileError) as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        print_json({
+            "spec": change.spec, "path": change.path, "task": change.task,
+            "before": str(change.before), "after": str(change.after),
+            "parent": change.parent,
+            "parent_before": str(change.parent_before) if change.parent_before else None,
+            "parent_after": str(change.parent_after) if change.parent_after else None,
+            "changed": change.changed,
+        })
+        return EXIT_OK
+    if not change.changed:
+        print(f"{change.path}: task {change.task} is already {change.after}")
+        return EXIT_OK
+    print(f"{change.path}: task {change.task} {change.before} -> {change.after}")
+    if change.parent and change.parent_before != change.parent_after:
+        print(f"{change.path}: parent task {change.parent} "
+              f"{change.parent_before} -> {change.parent_after}")
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Deterministic quality rules for specs: EARS grammar, requirement smells, consistency."""

@@ -1,0 +1,173 @@
+"""`check`: run every rule over the specs of a workspace and collect diagnostics.
+
+This is the library entry point the CLI, MCP server and web dashboard share. It reads the
+files fresh from disk, never writes, and never raises for bad spec content: unreadable or
+malformed files become diagnostics.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from specloom.quality import glossary
+from specloom.quality.consistency import (
+    Emit,
+    check_design,
+    check_requirements_numbering,
+    check_tasks,
+)
+from specloom.quality.diagnostic import Diagnostic
+from specloom.quality.ears import parse_ears
+from specloom.quality.registry import all_rules
+from specloom.quality.rule import Severity
+from specloom.quality.settings import CheckSettings
+from specloom.quality.smells import find_smells
+from specloom.quality.suppression import NONE, Suppressions, find_suppressions
+from specloom.spec.loader import Spec, load_spec
+from specloom.spec.requirements import RequirementsDoc
+from specloom.spec.source import SourceText
+from specloom.spec.workspace import Workspace
+
+
+class UnknownSpecError(LookupError):
+    """A spec named on the command line does not exist; the message suggests near names."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    root: str
+    specs: tuple[str, ...]
+    files: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    fail_on: Severity
+    sources: dict[str, SourceText] = field(default_factory=dict, compare=False, repr=False)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+    @property
+    def failed(self) -> bool:
+        return any(d.severity >= self.fail_on for d in self.diagnostics)
+
+
+def resolve_spec_names(workspace: Workspace, requested: Sequence[str]) -> list[str]:
+    available = workspace.spec_names()
+    if not requested:
+        return available
+    names = []
+    for name in requested:
+        cleaned = name.rstrip("/").rsplit("/", 1)[-1]
+        if cleaned not in available:
+            near = difflib.get_close_matches(cleaned, available, n=3)
+            hint = f"; did you mean {', '.join(near)}?" if near else (
+                f"; specs here: {', '.join(available[:10])}" if available else
+                f"; {workspace.relative(workspace.specs_dir)} has no specs")
+            raise UnknownSpecError(f"no spec named {cleaned!r}{hint}")
+        names.append(cleaned)
+    return names
+
+
+class _Collector:
+    """Turns raw findings into diagnostics, applying selection, severity and suppressions."""
+
+    def __init__(self, settings: CheckSettings) -> None:
+        self.settings = settings
+        self.rules = all_rules()
+        self.diagnostics: list[Diagnostic] = []
+        self.suppressions: dict[str, Suppressions] = {}
+        self.spec: str | None = None
+        self._enabled: dict[str, bool] = {}
+        self._severity: dict[str, Severity] = {}
+
+    def watch(self, source: SourceText) -> None:
+        if "specloom-ignore" in source.text:
+            self.suppressions[source.path] = find_suppressions(source.lines)
+
+    def emit(self, code: str, path: str, line: int, column: int, end_column: int,
+             message: str, hint: str) -> None:
+        enabled = self._enabled.get(code)
+        if enabled is None:
+            enabled = self._enabled[code] = self.settings.enabled(code)
+        if not enabled or self.suppressions.get(path, NONE).silences(code, line):
+            return
+        severity = self._severity.get(code)
+        if severity is None:
+            rule = self.rules.get(code)
+            default = rule.severity if rule else Severity.WARNING
+            severity = self._severity[code] = self.settings.severity_of(code, default)
+        self.diagnostics.append(Diagnostic(code, severity, path, line, column, line,
+                                           end_column or column, message, hint, self.spec))
+
+
+def check_workspace(workspace: Workspace, names: Sequence[str] = (),
+                    settings: CheckSettings | None = None) -> CheckReport:
+    """Check the named specs (all when none are named)."""
+    settings = settings or CheckSettings()
+    collector = _Collector(settings)
+    specs = resolve_spec_names(workspace, names)
+    files: list[str] = []
+    sources: dict[str, SourceText] = {}
+    for name in specs:
+        spec = load_spec(workspace, name)
+        collector.spec = name
+        for path, doc in spec.documents():
+            files.append(path)
+            sources[path] = doc.source
+            collector.watch(doc.source)
+        check_spec(spec, collector)
+    diagnostics = sorted(collector.diagnostics, key=Diagnostic.sort_key)
+    keep = {d.path for d in diagnostics}
+    return CheckReport(str(workspace.root), tuple(specs), tuple(files), tuple(diagnostics),
+                       settings.fail_on, {p: s for p, s in sources.items() if p in keep})
+
+
+def check_spec(spec: Spec, collector: _Collector) -> None:
+    emit = collector.emit
+    for path, problems in spec.file_problems.items():
+        for problem in problems:
+            emit(problem.code, path, max(problem.line, 1), problem.column, problem.end_column,
+                 problem.message, problem.hint)
+    for path, doc in spec.documents():
+        for problem in doc.problems:
+            emit(problem.code, path, max(problem.line, 1), problem.column, problem.end_column,
+                 problem.message, problem.hint)
+    if spec.requirements is None and spec.design is None and spec.tasks is None \
+            and not spec.file_problems:
+        emit("S004", spec.display_path, 1, 1, 0,
+             "spec folder has neither requirements.md nor bugfix.md",
+             "add requirements.md (feature) or bugfix.md (bugfix), or remove the folder")
+    if spec.requirements is not None:
+        check_requirements_numbering(emit, spec.requirements)
+        check_criteria_text(emit, spec.requirements)
+    if spec.design is not None:
+        check_design(emit, spec.design, spec.requirements, spec.kind)
+    if spec.tasks is not None:
+        check_tasks(emit, spec.tasks, spec.requirements, spec.design)
+
+
+def check_criteria_text(emit: Emit, doc: RequirementsDoc) -> None:
+    """EARS grammar, smells and glossary rules on each criterion's text."""
+    path = doc.source.path
+    defined = frozenset(glossary.normalise(t.term) for t in doc.glossary)
+    for requirement in doc.requirements:
+        describes_defect = doc.kind == "bugfix" and requirement.number == "1"
+        for criterion in requirement.criteria:
+            text = criterion.text
+            ears = None if describes_defect else parse_ears(text)
+            findings = list(ears.findings) if ears is not None else []
+            findings.extend(find_smells(text))
+            for finding in findings:
+                line, column = criterion.locate(finding.start)
+                end_line, end_column = criterion.locate(finding.end)
+                emit(finding.code, path, line, column,
+                     end_column if end_line == line else column + 1,
+                     f"{criterion.id}: {finding.message}", finding.hint)
+            if defined and ears is not None and ears.system and ears.system_span is not None \
+                    and glossary.is_undefined(ears.system, defined):
+                start, end = ears.system_span
+                line, column = criterion.locate(start)
+                emit("A013", path, line, column, column + (end - start),
+                     f"{criterion.id}: system name {ears.system!r} is not in the Glossary",
+                     "define it in the Glossary, or use a name defined there")

@@ -1,0 +1,63 @@
+"""A spec at a glance: documents, counts, EARS patterns and task progress (for list and show)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from specloom.quality.ears import parse_ears
+from specloom.spec.loader import Spec
+from specloom.spec.tasks import TaskStatus
+
+
+def spec_row(spec: Spec) -> dict[str, Any]:
+    """The one-line summary `specloom list` shows."""
+    done, total = spec.tasks.progress() if spec.tasks is not None else (0, 0)
+    return {
+        "name": spec.name,
+        "type": spec.kind,
+        "workflow": spec.config.workflow_type,
+        "phase": spec.phase,
+        "tasks_done": done,
+        "tasks_total": total,
+        "path": spec.display_path,
+    }
+
+
+def spec_overview(spec: Spec) -> dict[str, Any]:
+    """The fuller summary `specloom show` prints."""
+    data = spec_row(spec)
+    data["spec_id"] = spec.config.spec_id
+    data["documents"] = [path for path, _ in spec.documents()]
+    requirements = spec.requirements
+    if requirements is not None:
+        criteria = requirements.criteria()
+        patterns = Counter(parse_ears(c.text).pattern for c in criteria)
+        data["requirements"] = [
+            {"number": r.number, "title": r.title, "criteria": len(r.criteria)}
+            for r in requirements.requirements
+        ]
+        data["criteria"] = len(criteria)
+        data["ears_patterns"] = dict(sorted(patterns.items()))
+        data["glossary"] = [t.term for t in requirements.glossary]
+    if spec.design is not None:
+        data["properties"] = [
+            {"number": p.number, "title": p.title, "validates": [r.id for r in p.validates]}
+            for p in spec.design.properties
+        ]
+    if spec.tasks is not None:
+        tasks = spec.tasks
+        open_tasks = [t for t in tasks.tasks if not t.optional and not tasks.children(t.id)
+                      and t.status is not TaskStatus.DONE]
+        data["next_task"] = (
+            {"id": open_tasks[0].id, "title": open_tasks[0].title, "status": open_tasks[0].status}
+            if open_tasks else None
+        )
+        data["tasks"] = [
+            {"id": t.id, "title": t.title, "status": str(tasks.effective_status(t)),
+             "optional": t.optional, "requirements": [r.id for r in t.cited_criteria]}
+            for t in tasks.tasks
+        ]
+    if spec.cc_sdd is not None:
+        data["cc_sdd"] = spec.cc_sdd
+    return data

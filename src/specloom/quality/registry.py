@@ -1,0 +1,30 @@
+"""Every rule specloom knows, by code."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from specloom.quality.rule import Rule
+
+
+@cache
+def all_rules() -> dict[str, Rule]:
+    from specloom.quality import consistency, ears, glossary, smells, structure
+
+    rules: dict[str, Rule] = {}
+    for module_rules in (structure.RULES, ears.RULES, smells.RULES, glossary.RULES,
+                         consistency.RULES):
+        for rule in module_rules:
+            rules[rule.code] = rule
+    return dict(sorted(rules.items()))
+
+
+def find_rule(code_or_name: str) -> Rule | None:
+    key = code_or_name.strip()
+    rules = all_rules()
+    if key.upper() in rules:
+        return rules[key.upper()]
+    for rule in rules.values():
+        if rule.name == key.lower():
+            return rule
+    return None

@@ -1,0 +1,1 @@
+"""Renderers turn a `CheckReport` into text for people, JSON, or SARIF 2.1.0."""

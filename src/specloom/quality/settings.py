@@ -1,0 +1,124 @@
+"""Check settings from `[tool.specloom]` in pyproject.toml and `.kiro/settings/specloom.toml`.
+
+Keys: `select` and `ignore` (lists of rule codes or code prefixes such as "A" or "C00"),
+`severity` (a table from code or prefix to error|warning|info) and `fail-on`. The specloom.toml
+file is read after pyproject.toml, so its keys win.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from specloom.quality.rule import Severity
+
+
+class SettingsError(Exception):
+    """Invalid configuration; the message names the file and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSettings:
+    select: tuple[str, ...] = ("",)  # the empty prefix selects every rule
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = Severity.ERROR
+    sources: tuple[str, ...] = ()
+
+    def enabled(self, code: str) -> bool:
+        selected = _longest_prefix(code, self.select)
+        ignored = _longest_prefix(code, self.ignore)
+        if selected is None:
+            return False
+        return ignored is None or len(ignored) < len(selected)
+
+    def severity_of(self, code: str, default: Severity) -> Severity:
+        prefix = _longest_prefix(code, tuple(self.severity))
+        return self.severity[prefix] if prefix is not None else default
+
+    def with_overrides(self, select: list[str] | None, ignore: list[str] | None,
+                       fail_on: str | None) -> CheckSettings:
+        return CheckSettings(
+            select=tuple(select) if select else self.select,
+            ignore=self.ignore + tuple(ignore or ()),
+            severity=self.severity,
+            fail_on=Severity.parse(fail_on) if fail_on else self.fail_on,
+            sources=self.sources,
+        )
+
+
+def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> str | None:
+    best: str | None = None
+    for prefix in prefixes:
+        if code.startswith(prefix) and (best is None or len(prefix) > len(best)):
+            best = prefix
+    return best
+
+
+def load_settings(root: Path) -> CheckSettings:
+    """Settings for the workspace at `root`; missing files mean defaults."""
+    merged: dict[str, Any] = {}
+    sources: list[str] = []
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        table = _read_toml(pyproject).get("tool", {}).get("specloom")
+        if isinstance(table, dict):
+            merged.update(table)
+            sources.append(str(pyproject))
+    kiro_settings = root / ".kiro" / "settings" / "specloom.toml"
+    if kiro_settings.is_file():
+        data = _read_toml(kiro_settings)
+        merged.update(data.get("check", data) if isinstance(data.get("check"), dict) else data)
+        sources.append(str(kiro_settings))
+    return _settings_from(merged, " and ".join(sources) or "defaults", tuple(sources))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: invalid TOML: {exc}; fix the syntax on that line") from None
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _settings_from(table: dict[str, Any], where: str, sources: tuple[str, ...]) -> CheckSettings:
+    def codes(key: str) -> tuple[str, ...] | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise SettingsError(f"{where}: '{key}' must be a list of rule codes, "
+                                f'for example {key} = ["A001", "C"]')
+        return tuple(v.strip().upper() for v in value)
+
+    severities: dict[str, Severity] = {}
+    raw_severity = table.get("severity", {})
+    if not isinstance(raw_severity, dict):
+        raise SettingsError(f"{where}: 'severity' must be a table, for example "
+                            '[tool.specloom.severity] A001 = "error"')
+    for code, level in raw_severity.items():
+        try:
+            severities[str(code).upper()] = Severity.parse(str(level))
+        except ValueError as exc:
+            raise SettingsError(f"{where}: severity of {code}: {exc}") from None
+    fail_on = table.get("fail-on", table.get("fail_on"))
+    try:
+        fail = Severity.parse(str(fail_on)) if fail_on is not None else Severity.ERROR
+    except ValueError as exc:
+        raise SettingsError(f"{where}: fail-on: {exc}") from None
+    known = {"select", "ignore", "severity", "fail-on", "fail_on"}
+    unknown = sorted(set(table) - known - {"check", "model", "models", "test-command"})
+    if unknown:
+        raise SettingsError(f"{where}: unknown key(s) {', '.join(unknown)}; "
+                            f"known keys: {', '.join(sorted(known - {'fail_on'}))}")
+    return CheckSettings(
+        select=codes("select") or ("",),
+        ignore=codes("ignore") or (),
+        severity=severities,
+        fail_on=fail,
+        sources=sources,
+    )

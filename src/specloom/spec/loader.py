@@ -1,0 +1,102 @@
+"""Loading one spec folder into typed documents, always fresh from disk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from specloom.spec.config import SpecConfig, parse_config, parse_json_object
+from specloom.spec.design import DesignDoc, parse_design
+from specloom.spec.requirements import RequirementsDoc, parse_requirements
+from specloom.spec.source import Problem, read_source
+from specloom.spec.tasks import TasksDoc, TaskStatus, parse_tasks
+from specloom.spec.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """One spec folder: its documents (None when absent) and the problems met reading it."""
+
+    name: str
+    path: Path
+    display_path: str
+    config: SpecConfig
+    cc_sdd: dict[str, Any] | None
+    requirements: RequirementsDoc | None
+    design: DesignDoc | None
+    tasks: TasksDoc | None
+    file_problems: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        if self.config.spec_type in ("feature", "bugfix"):
+            return self.config.spec_type
+        if self.requirements is not None and self.requirements.kind == "bugfix":
+            return "bugfix"
+        return "feature"
+
+    @property
+    def phase(self) -> str:
+        """requirements, design, tasks, implementing or done: how far the spec has come."""
+        if self.tasks is not None and self.tasks.tasks:
+            done, total = self.tasks.progress()
+            if total and done == total:
+                return "done"
+            started = any(t.status is not TaskStatus.TODO for t in self.tasks.tasks)
+            return "implementing" if started else "tasks"
+        if self.design is not None:
+            return "design"
+        if self.requirements is not None:
+            return "requirements"
+        return "empty"
+
+    def documents(self) -> list[tuple[str, RequirementsDoc | DesignDoc | TasksDoc]]:
+        found: list[tuple[str, RequirementsDoc | DesignDoc | TasksDoc]] = []
+        for doc in (self.requirements, self.design, self.tasks):
+            if doc is not None:
+                found.append((doc.source.path, doc))
+        return found
+
+
+def load_spec(workspace: Workspace, name: str) -> Spec:
+    folder = workspace.spec_dir(name)
+    problems: dict[str, tuple[Problem, ...]] = {}
+
+    def read(file_name: str) -> Any:
+        file = folder / file_name
+        if not file.is_file():
+            return None
+        shown = workspace.relative(file)
+        result = read_source(file, shown)
+        if result.problem is not None:
+            problems[shown] = (result.problem,)
+            return None
+        return result.source
+
+    config = SpecConfig()
+    config_source = read(".config.kiro")
+    if config_source is not None:
+        config = parse_config(config_source.text)
+        if config.problems:
+            problems[config_source.path] = config.problems
+    cc_sdd: dict[str, Any] | None = None
+    cc_source = read("spec.json")
+    if cc_source is not None:
+        cc_sdd, cc_problems = parse_json_object(cc_source.text, "spec.json")
+        if cc_problems:
+            problems[cc_source.path] = cc_problems
+
+    requirements: RequirementsDoc | None = None
+    bugfix_source = read("bugfix.md")
+    requirements_source = read("requirements.md")
+    if requirements_source is not None:
+        requirements = parse_requirements(requirements_source, "requirements")
+    elif bugfix_source is not None:
+        requirements = parse_requirements(bugfix_source, "bugfix")
+    design_source = read("design.md")
+    design = parse_design(design_source) if design_source is not None else None
+    tasks_source = read("tasks.md")
+    tasks = parse_tasks(tasks_source) if tasks_source is not None else None
+    return Spec(name, folder, workspace.relative(folder), config, cc_sdd, requirements, design,
+                tasks, problems)

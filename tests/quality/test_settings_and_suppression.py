@@ -1,0 +1,85 @@
+"""Configuration (select, ignore, severity, fail-on) and inline suppression comments."""
+
+from __future__ import annotations
+
+import pytest
+
+from specloom.quality.check import check_workspace
+from specloom.quality.rule import Severity
+from specloom.quality.settings import CheckSettings, SettingsError, load_settings
+from specloom.quality.suppression import find_suppressions
+
+from conftest import GOOD_REQUIREMENTS, MakeWorkspace, good_spec
+
+VAGUE = GOOD_REQUIREMENTS.replace("SHALL delete the item from the cart.",
+                                  "SHALL quickly delete the item from the cart.")
+
+
+def test_prefix_selection_prefers_the_longest_prefix() -> None:
+    settings = CheckSettings(select=("A",), ignore=("A0",))
+    assert not settings.enabled("A001")
+    settings = CheckSettings(select=("A001",), ignore=("A",))
+    assert settings.enabled("A001")
+    assert not settings.enabled("A002")
+    assert not settings.enabled("C001")
+
+
+def test_pyproject_and_kiro_settings_are_merged(make_workspace: MakeWorkspace) -> None:
+    workspace = make_workspace({
+        "pyproject.toml": '[tool.specloom]\nignore = ["A005"]\nfail-on = "warning"\n'
+                          '[tool.specloom.severity]\nA001 = "error"\n',
+        ".kiro/settings/specloom.toml": 'ignore = ["A006"]\n',
+    })
+    settings = load_settings(workspace.root)
+    assert settings.ignore == ("A006",)  # specloom.toml wins key by key
+    assert settings.fail_on is Severity.WARNING
+    assert settings.severity_of("A001", Severity.WARNING) is Severity.ERROR
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ('[tool.specloom]\nselect = "A001"\n', "must be a list"),
+    ('[tool.specloom]\nfail-on = "fatal"\n', "unknown severity"),
+    ('[tool.specloom]\nselec = ["A"]\n', "unknown key(s) selec"),
+    ("[tool.specloom\n", "invalid TOML"),
+])
+def test_bad_settings_name_the_file_and_the_fix(make_workspace: MakeWorkspace, content: str,
+                                                expected: str) -> None:
+    workspace = make_workspace({"pyproject.toml": content})
+    with pytest.raises(SettingsError, match=r"pyproject\.toml") as caught:
+        load_settings(workspace.root)
+    assert expected in str(caught.value)
+
+
+def test_configured_severity_applies(make_workspace: MakeWorkspace) -> None:
+    files = good_spec()
+    files[".kiro/specs/cart/requirements.md"] = VAGUE
+    workspace = make_workspace(files)
+    report = check_workspace(workspace, settings=CheckSettings(
+        severity={"A001": Severity.ERROR}))
+    vague = [d for d in report.diagnostics if d.code == "A001"]
+    assert vague and all(d.severity is Severity.ERROR for d in vague)
+    assert report.failed
+
+
+def test_inline_suppression_on_the_line_and_the_next_line(make_workspace: MakeWorkspace) -> None:
+    files = good_spec()
+    files[".kiro/specs/cart/requirements.md"] = VAGUE.replace(
+        "from the cart.", "from the cart. <!-- specloom-ignore: A001 -->")
+    report = check_workspace(make_workspace(files))
+    assert not [d for d in report.diagnostics if d.code == "A001"]
+
+
+def test_suppression_comment_forms() -> None:
+    lines = [
+        "<!-- specloom-ignore: A001, a005 -->\n",
+        "\n",
+        "1. first\n",
+        "2. second <!-- specloom-ignore -->\n",
+        "<!-- specloom-ignore-file: C002 -->\n",
+    ]
+    found = find_suppressions(lines)
+    assert found.silences("A001", 3) and found.silences("A005", 3)
+    assert not found.silences("A002", 3)
+    assert found.silences("Z999", 4)
+    assert found.silences("C002", 1)
+    assert not found.silences("A001", 1)
