@@ -46,8 +46,8 @@ def test_check_errors_exit_one_with_marked_words(make_workspace: MakeWorkspace,
     assert code == 1
     assert ".kiro/specs/cart/tasks.md" in out
     assert "C001 error task 2.2 cites 7.2" in out
-    assert "    9 |     - _Requirements: 2.1, 7.2_" in out
-    assert "                                  ^^^" in out
+    assert "    10 |     - _Requirements: 2.1, 7.2_" in out
+    assert "\n       |                           ^^^\n" in out
     assert "= hint:" in out
 
 
@@ -76,7 +76,7 @@ def test_json_schema(make_workspace: MakeWorkspace, capsys: pytest.CaptureFixtur
     assert set(first) == {"code", "rule", "severity", "spec", "path", "line", "column",
                           "end_line", "end_column", "message", "hint"}
     assert first["rule"] == "unknown-criterion"
-    assert (first["path"], first["line"], first["spec"]) == (".kiro/specs/cart/tasks.md", 9,
+    assert (first["path"], first["line"], first["spec"]) == (".kiro/specs/cart/tasks.md", 10,
                                                              "cart")
 
 
@@ -98,7 +98,7 @@ def test_sarif_output(make_workspace: MakeWorkspace, capsys: pytest.CaptureFixtu
     assert rule_ids[result["ruleIndex"]] == "C001"
     location = result["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == ".kiro/specs/cart/tasks.md"
-    assert location["region"]["startLine"] == 9
+    assert location["region"]["startLine"] == 10
 
 
 def test_unknown_spec_suggests_names(make_workspace: MakeWorkspace,
@@ -145,7 +145,7 @@ def test_list_show_and_task(make_workspace: MakeWorkspace,
     root = str(workspace.root)
     code, out, _ = run(capsys, "--root", root, "list")
     assert code == 0
-    assert "cart" in out and "implementing" in out and "2/3" in out
+    assert "cart" in out and "implementing" in out and "2/4" in out
     code, out, _ = run(capsys, "--root", root, "show", "cart", "--json")
     data = json.loads(out)
     assert data["criteria"] == 3

@@ -28,6 +28,8 @@ def register(commands: Any) -> None:
                        help="skip these rule codes or prefixes (comma-separated, repeatable)")
     check.add_argument("--output", metavar="FILE", help="write the report to FILE")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument("--jobs", type=int, metavar="N",
+                       help="processes to use (default: one per core for 64 specs or more)")
     check.set_defaults(handler=run_check)
 
     rules = commands.add_parser("rules", help="list the rules, or explain one",
@@ -44,14 +46,20 @@ def _codes(values: list[str] | None) -> list[str] | None:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    import gc
+
     from specloom.quality.check import UnknownSpecError, check_workspace
+
+    # A check allocates many small, short-lived objects and the process ends right after;
+    # the cyclic collector only costs time here (about an eighth of a large check).
+    gc.disable()
     from specloom.quality.settings import SettingsError, load_settings
 
     workspace = workspace_from(args)
     try:
         settings = load_settings(workspace.root).with_overrides(
             _codes(args.select), _codes(args.ignore), args.fail_on)
-        report = check_workspace(workspace, args.specs, settings)
+        report = check_workspace(workspace, args.specs, settings, jobs=args.jobs)
     except (SettingsError, UnknownSpecError) as exc:
         raise CliError(str(exc)) from None
     output_format = "json" if args.json else args.format

@@ -81,7 +81,8 @@ def run_show(args: argparse.Namespace) -> int:
         print(f"  requirements: {len(data['requirements'])}, criteria: {data['criteria']}"
               f" (EARS: {patterns})")
         for req in data["requirements"]:
-            print(f"    {req['number']}. {req['title']} ({req['criteria']} criteria)")
+            title = f" {req['title']}" if req["title"] else ""
+            print(f"    {req['number']}.{title} ({req['criteria']} criteria)")
     if "properties" in data:
         print(f"  correctness properties: {len(data['properties'])}")
     if "tasks" in data:

@@ -8,6 +8,9 @@ malformed files become diagnostics.
 from __future__ import annotations
 
 import difflib
+import multiprocessing
+import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -101,12 +104,54 @@ class _Collector:
                                            end_column or column, message, hint, self.spec))
 
 
+PARALLEL_THRESHOLD = 64  # below this many specs a second process costs more than it saves
+
+_ChunkResult = tuple[list[str], list[Diagnostic], dict[str, SourceText]]
+
+
 def check_workspace(workspace: Workspace, names: Sequence[str] = (),
-                    settings: CheckSettings | None = None) -> CheckReport:
-    """Check the named specs (all when none are named)."""
+                    settings: CheckSettings | None = None, jobs: int | None = None) -> CheckReport:
+    """Check the named specs (all when none are named).
+
+    `jobs` is the number of processes (default: one per core for large workspaces). Specs are
+    independent, so they are checked in chunks and the results merged in spec order.
+    """
     settings = settings or CheckSettings()
-    collector = _Collector(settings)
     specs = resolve_spec_names(workspace, names)
+    workers = _worker_count(len(specs), jobs)
+    if workers > 1:
+        results = _check_in_processes(workspace, specs, settings, workers)
+    else:
+        results = [_check_chunk(workspace, specs, settings)]
+    files = [f for chunk_files, _, _ in results for f in chunk_files]
+    diagnostics = sorted((d for _, chunk, _ in results for d in chunk), key=Diagnostic.sort_key)
+    sources = {p: s for _, _, chunk_sources in results for p, s in chunk_sources.items()}
+    return CheckReport(str(workspace.root), tuple(specs), tuple(files), tuple(diagnostics),
+                       settings.fail_on, sources)
+
+
+def _worker_count(spec_count: int, jobs: int | None) -> int:
+    if jobs is not None:
+        return max(1, min(jobs, spec_count))
+    if spec_count < PARALLEL_THRESHOLD or threading.active_count() > 1:
+        return 1  # forking a process that runs threads is unsafe
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _check_in_processes(workspace: Workspace, specs: list[str], settings: CheckSettings,
+                        workers: int) -> list[_ChunkResult]:
+    size = -(-len(specs) // (workers * 4))  # a few chunks per worker evens out the load
+    chunks = [specs[i:i + size] for i in range(0, len(specs), size)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        return pool.starmap(_check_chunk, [(workspace, chunk, settings) for chunk in chunks])
+
+
+def _check_chunk(workspace: Workspace, specs: Sequence[str],
+                 settings: CheckSettings) -> _ChunkResult:
+    collector = _Collector(settings)
     files: list[str] = []
     sources: dict[str, SourceText] = {}
     for name in specs:
@@ -117,10 +162,8 @@ def check_workspace(workspace: Workspace, names: Sequence[str] = (),
             sources[path] = doc.source
             collector.watch(doc.source)
         check_spec(spec, collector)
-    diagnostics = sorted(collector.diagnostics, key=Diagnostic.sort_key)
-    keep = {d.path for d in diagnostics}
-    return CheckReport(str(workspace.root), tuple(specs), tuple(files), tuple(diagnostics),
-                       settings.fail_on, {p: s for p, s in sources.items() if p in keep})
+    keep = {d.path for d in collector.diagnostics}
+    return files, collector.diagnostics, {p: s for p, s in sources.items() if p in keep}
 
 
 def check_spec(spec: Spec, collector: _Collector) -> None:

@@ -32,7 +32,10 @@ def spec_overview(spec: Spec) -> dict[str, Any]:
     requirements = spec.requirements
     if requirements is not None:
         criteria = requirements.criteria()
-        patterns = Counter(parse_ears(c.text).pattern for c in criteria)
+        # a bugfix's current-behaviour items (1.x) describe the defect, not requirements
+        required = [c for c in criteria
+                    if not (requirements.kind == "bugfix" and c.requirement == "1")]
+        patterns = Counter(parse_ears(c.text).pattern for c in required)
         data["requirements"] = [
             {"number": r.number, "title": r.title, "criteria": len(r.criteria)}
             for r in requirements.requirements

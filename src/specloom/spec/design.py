@@ -24,8 +24,9 @@ EXPECTED_SECTIONS = (
 )
 PROPERTY = re.compile(r"^\s*(?:\*\*)?Property\s+(\d+)\s*(?:\*\*)?\s*[:.\-–—]?\s*(.*?)\s*(?:\*\*)?$",
                       re.IGNORECASE)
-VALIDATES = re.compile(r"Validates\s*:?\s*(?:\*\*|__|_|\*)?\s*:?\s*(?:Requirements?|Criteria)?\s*:?",
-                       re.IGNORECASE)
+VALIDATES = re.compile(
+    r"Validates\s*:?\s*(?:\*\*|__|_|\*)?\s*:?\s*(?:Requirements?|Criteria)?\s*:?", re.IGNORECASE
+)
 VALIDATES_PREFIX = re.compile(r"^[ \t>*_+\-]*$")
 VALIDATES_LABEL_WORD = re.compile(r"Requirement|Criteria", re.IGNORECASE)
 

@@ -8,10 +8,14 @@ back the file. Reading never raises for bad content: a binary or undecodable fil
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_BYTES = 20 * 1024 * 1024  # files larger than this are refused, not parsed
+# Lines end at LF, CRLF or a lone CR, as in editors; str.splitlines would also break at form
+# feeds, U+2028 and other separators, shifting every later line number.
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +41,7 @@ class SourceText:
 
     @classmethod
     def from_text(cls, path: str, text: str, encoding: str = "utf-8") -> SourceText:
-        return cls(path=path, text=text, encoding=encoding, lines=tuple(text.splitlines(True)))
+        return cls(path=path, text=text, encoding=encoding, lines=tuple(LINE.findall(text)))
 
     def line(self, number: int) -> str:
         """The 1-based line without its ending ('' when out of range)."""

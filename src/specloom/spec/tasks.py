@@ -24,7 +24,7 @@ REQUIREMENTS_DETAIL = re.compile(r"^[ \t]*[-*+][ \t]+[_*]*Requirements?[_*]*[ \t
 DEPENDS_DETAIL = re.compile(r"^[ \t]*[-*+][ \t]+[_*]*Depends(?:[ \t]+on)?[_*]*[ \t]*:[_*]*",
                             re.IGNORECASE)
 PROPERTY_DETAIL = re.compile(r"Property[ \t]+(\d+)", re.IGNORECASE)
-PARALLEL = re.compile(r"[ \t]*\(P\)[ \t]*$")
+PARALLEL = re.compile(r"^\(P\)[ \t]+|[ \t]*\(P\)[ \t]*$")  # cc-sdd writes it first or last
 MARKS = {" ": "todo", "": "todo", "x": "done", "X": "done", "-": "in-progress", "~": "in-progress"}
 
 
@@ -183,7 +183,7 @@ def _task_from_match(match: re.Match[str], number: int, top_id: str | None,
     title = id_match.group("title").strip()
     parallel = bool(PARALLEL.search(title))
     if parallel:
-        title = PARALLEL.sub("", title)
+        title = PARALLEL.sub("", title, count=1)
     optional = match.group("optional") is not None
     if optional and depth == 1:
         problem = problem or Problem(

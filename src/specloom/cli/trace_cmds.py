@@ -1,0 +1,170 @@
+"""`specloom trace`, `specloom verify` and `specloom drift`: traceability from criteria to tests."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from specloom.cli.common import workspace_from
+from specloom.cli.errors import EXIT_FINDINGS, EXIT_OK, CliError
+
+TRACE_FAIL_ON = ("orphaned", "stale", "uncovered", "never")
+VERIFY_FAIL_ON = ("failing", "stale", "untested", "never")
+
+
+def register(commands: Any) -> None:
+    trace = commands.add_parser(
+        "trace", help="matrix from each criterion to its tasks, tests and code",
+        description="Show which tasks, tests and code serve each acceptance criterion, with a "
+                    "status: covered, uncovered or stale; and links that point at nothing.")
+    _common(trace, ("text", "json", "markdown"))
+    trace.add_argument("--fail-on", choices=TRACE_FAIL_ON, default="orphaned",
+                       help="exit 1 on orphaned links (default), also on stale or also on "
+                            "uncovered criteria; never: always exit 0")
+    trace.set_defaults(handler=run_trace)
+
+    verify = commands.add_parser(
+        "verify", help="run the linked tests and report per criterion",
+        description="Run the tests linked to each criterion (pytest through specloom's plugin, "
+                    "other runners through a test command writing JUnit XML) and report "
+                    "verified, failing, error, untested or stale.")
+    _common(verify, ("text", "json", "markdown", "junit"))
+    verify.add_argument("--fail-on", choices=VERIFY_FAIL_ON, default="failing",
+                        help="lowest status that makes verify exit 1 (default: failing)")
+    verify.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
+                        help="stop a test run after this long (default 600)")
+    verify.add_argument("--test-command", metavar="CMD",
+                        help="command for non-Python tests; {junit} is replaced by the path "
+                             "of the JUnit XML it must write (default: [tool.specloom] "
+                             "test-command in pyproject.toml)")
+    verify.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
+    verify.add_argument("--accept", action="store_true",
+                        help="accept changed criterion text when its tests pass (clears stale)")
+    verify.add_argument("--no-record", action="store_true",
+                        help="do not record fingerprints and the commit of verified criteria")
+    verify.set_defaults(handler=run_verify)
+
+    drift = commands.add_parser(
+        "drift", help="what changed since the last verification",
+        description="List commits and files that touched linked code since each criterion's "
+                    "last passing verification, criteria whose text changed, and the tasks "
+                    "and tests now suspect.")
+    _common(drift, ("text", "json", "markdown"))
+    drift.add_argument("--fail-on", choices=("drift", "never"), default="never",
+                       help="exit 1 when anything drifted")
+    drift.set_defaults(handler=run_drift)
+
+
+def _common(parser: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
+    parser.add_argument("specs", nargs="*", metavar="SPEC", help="spec names (default: all)")
+    parser.add_argument("--format", choices=formats, default="text", help="output format")
+    parser.add_argument("--json", action="store_true", help="same as --format json")
+    parser.add_argument("--output", metavar="FILE", help="write the report to FILE")
+
+
+def _emit(args: argparse.Namespace, rendered: str) -> None:
+    if args.output:
+        from specloom.spec.files import write_atomic
+
+        write_atomic(Path(args.output), rendered.encode("utf-8"))
+    else:
+        sys.stdout.write(rendered)
+
+
+def _format(args: argparse.Namespace) -> str:
+    return "json" if args.json else str(args.format)
+
+
+def _library_errors() -> tuple[type[Exception], ...]:
+    from specloom.quality.check import UnknownSpecError
+    from specloom.trace.fingerprints import StoreError
+
+    return (UnknownSpecError, StoreError)
+
+
+def run_trace(args: argparse.Namespace) -> int:
+    from specloom.trace import render_trace
+    from specloom.trace.matrix import build_trace
+
+    workspace = workspace_from(args)
+    try:
+        report = build_trace(workspace, args.specs)
+    except _library_errors() as exc:
+        raise CliError(str(exc)) from None
+    renderers = {"json": render_trace.render_trace_json,
+                 "markdown": render_trace.render_trace_markdown,
+                 "text": render_trace.render_trace_text}
+    _emit(args, renderers[_format(args)](report))
+    statuses = {c.status for s in report.specs for c in s.criteria}
+    failing = {"orphaned": bool(report.orphans),
+               "stale": bool(report.orphans) or "stale" in statuses,
+               "uncovered": bool(report.orphans) or bool(statuses - {"covered"}),
+               "never": False}[args.fail_on]
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def configured_test_command(root: Path) -> str | None:
+    """`[tool.specloom] test-command` from pyproject.toml, if set."""
+    import tomllib
+
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    try:
+        with pyproject.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CliError(f"{pyproject}: cannot read ({exc})") from None
+    value = data.get("tool", {}).get("specloom", {}).get("test-command")
+    if value is not None and not isinstance(value, str):
+        raise CliError(f"{pyproject}: [tool.specloom] test-command must be a string")
+    return value
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from specloom.trace import render_verify
+    from specloom.trace.verify import verify
+
+    workspace = workspace_from(args)
+    if args.timeout <= 0:
+        raise CliError("--timeout must be a positive number of seconds")
+    command = args.test_command or configured_test_command(workspace.root)
+    try:
+        report = verify(workspace, args.specs, timeout=args.timeout, test_command=command,
+                        record=not args.no_record, accept=args.accept)
+    except _library_errors() as exc:
+        raise CliError(str(exc)) from None
+    output_format = _format(args)
+    if output_format == "json":
+        rendered = render_verify.render_verify_json(report, args.fail_on)
+    elif output_format == "markdown":
+        rendered = render_verify.render_verify_markdown(report)
+    elif output_format == "junit":
+        rendered = render_verify.render_verify_junit(report)
+    else:
+        rendered = render_verify.render_verify_text(report)
+    _emit(args, rendered)
+    if args.junit:
+        from specloom.spec.files import write_atomic
+
+        write_atomic(Path(args.junit), render_verify.render_verify_junit(report).encode("utf-8"))
+    return EXIT_FINDINGS if report.failed(args.fail_on) else EXIT_OK
+
+
+def run_drift(args: argparse.Namespace) -> int:
+    from specloom.trace import render_drift
+    from specloom.trace.drift import drift
+
+    workspace = workspace_from(args)
+    try:
+        report = drift(workspace, args.specs)
+    except _library_errors() as exc:
+        raise CliError(str(exc)) from None
+    renderers = {"json": render_drift.render_drift_json,
+                 "markdown": render_drift.render_drift_markdown,
+                 "text": render_drift.render_drift_text}
+    _emit(args, renderers[_format(args)](report))
+    drifted = any(d.drifted for d in report.criteria)
+    return EXIT_FINDINGS if drifted and args.fail_on == "drift" else EXIT_OK
