@@ -28,6 +28,9 @@ def register(commands: Any) -> None:
                        help="skip these rule codes or prefixes (comma-separated, repeatable)")
     check.add_argument("--output", metavar="FILE", help="write the report to FILE")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument("--drift", action="store_true",
+                       help="also report drift: criteria edited or linked code changed since "
+                            "the last 'specloom verify' (T006, T007)")
     check.add_argument("--jobs", type=int, metavar="N",
                        help="processes to use (default: one per core for 64 specs or more)")
     check.set_defaults(handler=run_check)
@@ -60,6 +63,8 @@ def run_check(args: argparse.Namespace) -> int:
         settings = load_settings(workspace.root).with_overrides(
             _codes(args.select), _codes(args.ignore), args.fail_on)
         report = check_workspace(workspace, args.specs, settings, jobs=args.jobs)
+        if args.drift:
+            report = with_drift(report, workspace, settings)
     except (SettingsError, UnknownSpecError) as exc:
         raise CliError(str(exc)) from None
     output_format = "json" if args.json else args.format
@@ -88,6 +93,21 @@ def run_check(args: argparse.Namespace) -> int:
     if any(d.code == "S001" for d in report.diagnostics):
         return EXIT_USAGE  # unreadable input
     return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def with_drift(report: Any, workspace: Any, settings: Any) -> Any:
+    """The report with drift findings (T006, T007) added, subject to the same settings."""
+    import dataclasses
+
+    from specloom.quality.diagnostic import Diagnostic
+    from specloom.trace.drift import drift_diagnostics
+
+    found = [
+        dataclasses.replace(d, severity=settings.severity_of(d.code, d.severity))
+        for d in drift_diagnostics(workspace, report.specs) if settings.enabled(d.code)
+    ]
+    merged = sorted((*report.diagnostics, *found), key=Diagnostic.sort_key)
+    return dataclasses.replace(report, diagnostics=tuple(merged))
 
 
 def run_rules(args: argparse.Namespace) -> int:

@@ -123,6 +123,10 @@ def configured_test_command(root: Path) -> str | None:
     return value
 
 
+def _progress(message: str) -> None:
+    print(f"specloom: {message}", file=sys.stderr, flush=True)
+
+
 def run_verify(args: argparse.Namespace) -> int:
     from specloom.trace import render_verify
     from specloom.trace.verify import verify
@@ -133,7 +137,7 @@ def run_verify(args: argparse.Namespace) -> int:
     command = args.test_command or configured_test_command(workspace.root)
     try:
         report = verify(workspace, args.specs, timeout=args.timeout, test_command=command,
-                        record=not args.no_record, accept=args.accept)
+                        record=not args.no_record, accept=args.accept, progress=_progress)
     except _library_errors() as exc:
         raise CliError(str(exc)) from None
     output_format = _format(args)

@@ -1,0 +1,162 @@
+"""Benchmark: `trace` over a generated 100,000-line repository with 2,000 links, against
+`git grep` finding the same tags; and `verify`'s overhead over a bare pytest run.
+
+Run: `.venv/bin/python benchmarks/trace_speed.py`. Prints figures; asserts nothing.
+Targets (docs/trace.md): trace <= 1 s and within 2x of git grep; verify overhead <= 10%.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from specloom.spec.workspace import Workspace
+from specloom.trace.matrix import build_trace
+from specloom.trace.verify import verify
+
+REQUIREMENTS = 50
+CRITERIA = 10
+SOURCE_FILES = 500
+LINES_PER_FILE = 200
+LINKS = 2000
+VERIFY_TESTS = 300
+CLI = ("import sys; from specloom.cli import main as m, trace_cmds; "
+       "m.COMMAND_MODULES = tuple(dict.fromkeys((*m.COMMAND_MODULES, trace_cmds))); "
+       "sys.exit(m.main(sys.argv[1:]))")
+GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.invalid",
+           "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.invalid"}
+
+
+def write_spec(root: Path) -> None:
+    folder = root / ".kiro" / "specs" / "bench"
+    folder.mkdir(parents=True)
+    lines = ["# Requirements Document", "", "## Requirements", ""]
+    for r in range(1, REQUIREMENTS + 1):
+        lines += [f"### Requirement {r}: Part {r}", "**User Story:** As a user, I want it.", "",
+                  "#### Acceptance Criteria"]
+        lines += [f"{c}. WHEN event {r}.{c} occurs, THE System SHALL respond {c}."
+                  for c in range(1, CRITERIA + 1)]
+        lines.append("")
+    (folder / "requirements.md").write_text("\n".join(lines))
+
+
+def criterion(index: int) -> str:
+    return f"{index % REQUIREMENTS + 1}.{index // REQUIREMENTS % CRITERIA + 1}"
+
+
+def write_sources(root: Path) -> int:
+    """SOURCE_FILES files of LINES_PER_FILE lines; half tests with markers, half code tags."""
+    per_file = LINKS // SOURCE_FILES
+    link = 0
+    total = 0
+    for number in range(SOURCE_FILES):
+        is_test = number % 2 == 0
+        folder = root / ("tests" if is_test else "src") / f"pkg{number // 50}"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"test_mod{number}.py" if is_test else f"mod{number}.py"
+        lines = ["import pytest", ""] if is_test else ['"""Generated module."""', ""]
+        for block in range(per_file):
+            cid = criterion(link)
+            link += 1
+            if is_test:
+                lines += [f'@pytest.mark.req("bench", "{cid}")', f"def test_f{block}():"]
+            else:
+                lines += [f"# specloom: bench {cid}", f"def f{block}(x):"]
+            lines += ["    value = x if False else 0" for _ in range(20)] + ["    assert True", ""]
+        while len(lines) < LINES_PER_FILE:
+            lines.append(f"CONSTANT_{len(lines)} = {len(lines)}  # filler")
+        total += len(lines)
+        (folder / name).write_text("\n".join(lines) + "\n")
+    return total
+
+
+def git_init(root: Path) -> None:
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "bench"]):
+        subprocess.run(["git", *args], cwd=root, env=GIT_ENV, check=True, capture_output=True)
+
+
+def best_of(runs: int, action: Callable[[], object]) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - started)
+    return min(timings)
+
+
+def bench_trace(root: Path) -> None:
+    lines = write_sources(root)
+    write_spec(root)
+    git_init(root)
+    workspace = Workspace(root)
+    report = build_trace(workspace)
+    grep = ["git", "grep", "-n", "-E", r"specloom:|mark\.req\(|Feature:"]
+    grep_hits = len(subprocess.run(grep, cwd=root, capture_output=True, text=True,
+                                   check=False).stdout.splitlines())
+    trace_time = best_of(5, lambda: build_trace(workspace))
+    grep_time = best_of(5, lambda: subprocess.run(grep, cwd=root, capture_output=True,
+                                                  check=False))
+    cli = [sys.executable, "-c", CLI, "--root", str(root), "trace", "--json", "--fail-on",
+           "never"]
+    cli_time = best_of(3, lambda: subprocess.run(cli, capture_output=True, check=False))
+    median = statistics.median(best_of(1, lambda: build_trace(workspace)) for _ in range(5))
+    print(f"repository: {lines} lines in {SOURCE_FILES} files, {report.link_count} links "
+          f"(git grep lines: {grep_hits})")
+    print(f"trace (library, best of 5): {trace_time * 1000:.0f} ms (median {median * 1000:.0f}"
+          " ms)")
+    print(f"git grep same tags (best of 5): {grep_time * 1000:.0f} ms; "
+          f"ratio trace/grep: {trace_time / grep_time:.1f}x")
+    print(f"specloom trace --json (whole CLI process, best of 3): {cli_time * 1000:.0f} ms")
+
+
+def bench_verify(root: Path) -> None:
+    folder = root / ".kiro" / "specs" / "bench"
+    folder.mkdir(parents=True)
+    lines = ["# Requirements", "", "### Requirement 1: Speed", "", "#### Acceptance Criteria"]
+    lines += [f"{c}. THE System SHALL do thing {c}." for c in range(1, 21)]
+    (folder / "requirements.md").write_text("\n".join(lines) + "\n")
+    tests = root / "tests"
+    tests.mkdir()
+    for file_number in range(VERIFY_TESTS // 30):
+        body = ["import pytest", ""]
+        for test in range(30):
+            body += [f'@pytest.mark.req("bench", "1.{(test % 20) + 1}")',
+                     f"def test_t{test}():", "    assert sum(range(100)) == 4950", ""]
+        (tests / f"test_file{file_number}.py").write_text("\n".join(body))
+    workspace = Workspace(root)
+    verify(workspace)  # warm-up (bytecode caches)
+    nodeids = sorted({f"tests/test_file{f}.py::test_t{t}" for f in range(VERIFY_TESTS // 30)
+                      for t in range(30)})
+    bare = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    timings = {}
+    for _ in range(5):  # interleaved, best of 5 each, to share the machine's noise
+        for name, action in (
+                ("bare pytest tests/", lambda: subprocess.run([*bare, "tests"], cwd=root,
+                                                              capture_output=True, check=False)),
+                ("bare pytest <node ids>", lambda: subprocess.run([*bare, *nodeids], cwd=root,
+                                                                  capture_output=True,
+                                                                  check=False)),
+                ("verify", lambda: verify(workspace, record=False))):
+            timings[name] = min(timings.get(name, 1e9), best_of(1, action))
+    verify_time = timings.pop("verify")
+    print(f"verify: {VERIFY_TESTS} linked tests, verify {verify_time * 1000:.0f} ms (best of 5)")
+    for name, bare_time in timings.items():
+        overhead = (verify_time - bare_time) / bare_time * 100
+        print(f"  vs {name}: {bare_time * 1000:.0f} ms, overhead {overhead:+.1f}%")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="specloom-bench-") as folder:
+        bench_trace(Path(folder))
+    with tempfile.TemporaryDirectory(prefix="specloom-bench-") as folder:
+        bench_verify(Path(folder))
+
+
+if __name__ == "__main__":
+    main()

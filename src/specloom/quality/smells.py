@@ -1,0 +1,658 @@
+"""Requirement-smell rules (the A rules, family "ambiguity") for one criterion or requirement.
+
+`find_smells` returns a `TextFinding` for every word or phrase that makes a requirement
+ambiguous or untestable: vague terms, escape clauses, open-ended lists, comparatives without a
+reference, absolutes, pronouns, agentless passives, negatives, weak modals, combinators,
+placeholders and numbers without units. The word lists (INCOSE Guide for Writing Requirements)
+live in `lexicon.py`.
+
+How it stays fast: the text is lower-cased once and scanned once, by a single regex whose
+branches cover the word lists (merged into a prefix tree), passive verbs, coordinated responses
+and numbers. Each lexicon match is looked up in a dict that says which rules the phrase belongs
+to and which context check (if any) must pass; the checks are short anchored regexes around the
+match. Only placeholders, a second SHALL and a joining "then" need a pass of their own, and each
+of those is a literal search. There is no tokenizer and no per-word Python loop: a 20-word
+criterion takes about 8 µs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from specloom.quality import lexicon
+from specloom.quality.ears import shall_substitute_span
+from specloom.quality.rule import Rule, Severity, TextFinding
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        code="A001",
+        name="vague-term",
+        family="ambiguity",
+        severity=Severity.WARNING,
+        summary="A vague or subjective term that cannot be verified.",
+        explanation=(
+            "Words like 'user-friendly', 'fast', 'appropriate' or 'several' mean different "
+            "things to different readers, so no test can decide whether the requirement is met. "
+            "INCOSE rule R7 asks for a measurable or enumerated statement instead."
+        ),
+        bad="THE Search_Service SHALL return results quickly.",
+        good="THE Search_Service SHALL return the first page of results within 500 ms.",
+        hint="Replace the term with a measurable value or an explicit list.",
+    ),
+    Rule(
+        code="A002",
+        name="escape-clause",
+        family="ambiguity",
+        severity=Severity.WARNING,
+        summary="An escape clause lets the implementer decide whether the requirement applies.",
+        explanation=(
+            "Phrases such as 'if possible', 'as appropriate' or 'where applicable' make the "
+            "obligation optional: any outcome can be argued to comply. State the condition under "
+            "which the requirement applies, or drop the clause."
+        ),
+        bad="THE Export_Service SHALL compress the archive if possible.",
+        good="WHERE the archive exceeds 10 MB, THE Export_Service SHALL compress the archive.",
+        hint="State the exact condition as a WHERE/WHEN/IF clause, or remove the escape clause.",
+    ),
+    Rule(
+        code="A003",
+        name="open-ended",
+        family="ambiguity",
+        severity=Severity.WARNING,
+        summary="An open-ended list ('etc.', 'such as', 'including but not limited to').",
+        explanation=(
+            "An open list leaves the full scope unstated: the implementer and the tester have to "
+            "guess which further items are meant. Each requirement should name the complete set, "
+            "or refer to a defined list."
+        ),
+        bad="THE Upload_Service SHALL accept image files such as PNG, JPEG, etc.",
+        good="THE Upload_Service SHALL accept PNG, JPEG and WebP files.",
+        hint="List every item, or reference a glossary entry that does.",
+    ),
+    Rule(
+        code="A004",
+        name="comparative-without-reference",
+        family="ambiguity",
+        severity=Severity.WARNING,
+        summary="A comparative or superlative with nothing to compare against.",
+        explanation=(
+            "'Faster', 'better' or 'the most' need a reference point: faster than what, best by "
+            "which measure? Without one the requirement cannot be verified. A comparative "
+            "followed by 'than' in the same clause is not reported."
+        ),
+        bad="THE Search_Service SHALL return results faster.",
+        good="THE Search_Service SHALL return results in less than 200 ms.",
+        hint="Add the reference ('than ...') or state an absolute measurable value.",
+    ),
+    Rule(
+        code="A005",
+        name="absolute",
+        family="ambiguity",
+        severity=Severity.WARNING,
+        summary="An absolute ('all', 'always', 'never', '100%', 'any') that may be unachievable.",
+        explanation=(
+            "Absolutes claim something for every case, forever; they are often unachievable "
+            "and can only be verified exhaustively. INCOSE asks to state the real bound or to "
+            "use 'each' over an enumerated set."
+        ),
+        bad="THE Sync_Service SHALL always deliver all messages.",
+        good="THE Sync_Service SHALL deliver each queued message within 5 s in 99.9% of cases.",
+        hint="Replace with the actual bound or with 'each' over a defined set.",
+    ),
+    Rule(
+        code="A006",
+        name="pronoun",
+        family="ambiguity",
+        severity=Severity.WARNING,
+        summary="A pronoun whose referent the reader has to guess.",
+        explanation=(
+            "'It', 'they', 'its' or a stand-alone 'this' force the reader to work out what is "
+            "meant; once requirements are reordered or quoted alone the referent can be lost. "
+            "Relative 'that'/'which' and demonstratives before a noun ('this value') are not "
+            "reported."
+        ),
+        bad="WHEN the cart changes, THE Cart_Service SHALL save it.",
+        good="WHEN the cart changes, THE Cart_Service SHALL save the cart.",
+        hint="Repeat the noun the pronoun stands for.",
+    ),
+    Rule(
+        code="A007",
+        name="passive-voice",
+        family="ambiguity",
+        severity=Severity.WARNING,
+        summary="A passive verb without an actor: who does it?",
+        explanation=(
+            "'The record shall be stored' does not say which component stores it, so nobody "
+            "owns the behaviour. A passive with an explicit actor ('by the Cart_Service') is "
+            "not reported."
+        ),
+        bad="WHEN a shopper places an order, the invoice shall be generated.",
+        good="WHEN a shopper places an order, THE Billing_Service SHALL generate the invoice.",
+        hint="Name the actor and use the active voice: THE <System> SHALL <verb> ...",
+    ),
+    Rule(
+        code="A008",
+        name="negative",
+        family="ambiguity",
+        severity=Severity.WARNING,
+        summary="A negative statement ('SHALL NOT', 'never', 'no').",
+        explanation=(
+            "A negative requirement describes what must not happen, which is open-ended and "
+            "hard to verify: a test cannot show that something never occurs. Prefer stating the "
+            "behaviour that must happen instead."
+        ),
+        bad="THE Auth_Service SHALL NOT allow weak passwords.",
+        good="IF a password has fewer than 12 characters, THEN THE Auth_Service SHALL reject it.",
+        hint="Rephrase as the positive behaviour the system shall show.",
+    ),
+    Rule(
+        code="A009",
+        name="weak-modal",
+        family="ambiguity",
+        severity=Severity.WARNING,
+        summary="A weak modal verb ('may', 'can', 'should', 'could', 'might', 'would').",
+        explanation=(
+            "Weak modals do not state an obligation: 'the user can export' describes a "
+            "possibility, not a required behaviour. Requirements state what the system SHALL "
+            "do; permissions are stated as SHALL allow."
+        ),
+        bad="THE Report_Service can export reports as PDF.",
+        good="THE Report_Service SHALL export reports as PDF on request.",
+        hint="Use SHALL (or SHALL allow <actor> to ...) instead of the weak modal.",
+    ),
+    Rule(
+        code="A010",
+        name="combinator",
+        family="ambiguity",
+        severity=Severity.WARNING,
+        summary="More than one requirement in one statement (several SHALLs, 'and/or', ...).",
+        explanation=(
+            "A criterion with two responses ('store the item and notify the user'), two SHALLs "
+            "or 'and/or' bundles several requirements that pass or fail separately. Split it so "
+            "that each criterion can be traced and tested on its own. Nouns joined by 'and' "
+            "are fine and are not reported."
+        ),
+        bad="THE Cart_Service SHALL store the item and notify the user.",
+        good="THE Cart_Service SHALL store the item.",
+        hint="Split the statement into one criterion per response.",
+    ),
+    Rule(
+        code="A011",
+        name="placeholder",
+        family="ambiguity",
+        severity=Severity.WARNING,
+        summary="A placeholder (TBD, TODO, ???, <placeholder>, [NEEDS CLARIFICATION]).",
+        explanation=(
+            "A placeholder marks an unfinished requirement. It cannot be implemented or "
+            "verified until the missing decision is made."
+        ),
+        bad="THE Session_Service SHALL expire idle sessions after TBD minutes.",
+        good="THE Session_Service SHALL expire idle sessions after 30 minutes.",
+        hint="Make the decision and replace the placeholder with the actual value.",
+    ),
+    Rule(
+        code="A012",
+        name="number-without-unit",
+        family="ambiguity",
+        severity=Severity.WARNING,
+        summary="A measured quantity given as a bare number without a unit.",
+        explanation=(
+            "'Within 5' could mean 5 ms, 5 s or 5 retries. A number after a measuring word "
+            "(within, at most, less than, timeout of ...) needs its unit or counted noun. "
+            "Identifiers such as 'Requirement 1.2' or 'HTTP 404' are not reported."
+        ),
+        bad="THE Search_Service SHALL respond within 5.",
+        good="THE Search_Service SHALL respond within 5 seconds.",
+        hint="Add the unit (ms, s, MB, %) or the counted noun (attempts, items).",
+    ),
+)
+
+_RULE_BY_CODE = {rule.code: rule for rule in RULES}
+
+# --- The lexicon: phrase -> (rule code, context check) -------------------------------------------
+
+_Entry = tuple[str, str]
+_Check = Callable[[str, str, int, int], bool]
+
+
+def _build_lexicon() -> dict[str, tuple[_Entry, ...]]:
+    entries: dict[str, list[_Entry]] = {}
+
+    def add(phrases: Iterable[str], code: str, check: str = "") -> None:
+        for phrase in phrases:
+            entries.setdefault(phrase, []).append((code, check))
+
+    add(lexicon.SHIELDS, "")
+    add(lexicon.VAGUE_TERMS, "A001", "vague")
+    add(lexicon.UNQUANTIFIED_VAGUE, "A001", "unquantified")
+    add(lexicon.VAGUE_BEFORE_NUMBER, "A001", "number")
+    add(lexicon.ESCAPE_CLAUSES, "A002")
+    add((p for p in lexicon.OPEN_ENDED if p != "like"), "A003")
+    add(("like",), "A003", "like")
+    add(lexicon.COMPARATIVES, "A004", "comparative")
+    add(lexicon.SUPERLATIVES, "A004")
+    add((p for p in lexicon.ABSOLUTES if p != "every"), "A005")
+    add(("every",), "A005", "every")
+    add(lexicon.PERSONAL_PRONOUNS, "A006", "personal")
+    add(lexicon.DEMONSTRATIVES, "A006", "demonstrative")
+    add(lexicon.NEGATIVES, "A008", "negative")
+    add(lexicon.WEAK_MODALS, "A009", "modal")
+    add(("cannot", "can't", "can not", "couldn't", "shouldn't", "wouldn't"), "A009")
+    add(("can not",), "A008")
+    add(lexicon.COMBINATORS, "A010")
+    # A shield only hides the words inside it; it has no code of its own.
+    return {phrase: tuple(e for e in found if e[0]) for phrase, found in entries.items()}
+
+
+_LEXICON = _build_lexicon()
+
+# --- The one scan ------------------------------------------------------------------------------
+# A single regex finds every candidate in one pass over the lower-cased text, because each
+# separate pass costs about as much as the matching itself. It starts with the non-word character
+# before a word (the text gets a leading space), not with a lookbehind: `re` then skips over the
+# letters inside words in its fast loop instead of trying a match at each of them. Its branches,
+# tried in this order at each word start:
+#   lex   any lexicon phrase (longest first);
+#   pas   a form of "be" followed by a past participle (only "be" is consumed, so that words
+#         inside the passive, such as "not", are still seen by the lexicon branch);
+#   crd   "and"/"or"/"but" that start a second response (again only the conjunction is consumed);
+#   num   a number not glued to a unit ("5s", "10%").
+_ADVERBS = r"(?:\s+(?:not|also|only|always|never|then|still|already|again|first|just|[a-z]+ly))*"
+_PARTICIPLE = (
+    r"(?:[a-z]+-)*(?:[a-z]+ed|" + lexicon.trie_pattern(lexicon.IRREGULAR_PARTICIPLES) + r")"
+)
+_DETERMINERS = (
+    "the|a|an|all|each|every|its|their|his|her|our|your|this|these|those|any|some|no|"
+    "other|more|less|such|both|either|neither|one|two|three|four|five"
+)
+
+
+def _group(pattern: str, capture: bool) -> str:
+    return ("(" if capture else "(?:") + pattern + ")"
+
+
+def _passive_tail(capture: bool) -> str:
+    """Adverbs and the participle after a form of "be"; group 1 is the participle."""
+    return _ADVERBS + r"\s+" + _group(_PARTICIPLE, capture) + r"(?![\w-])"
+
+
+def _coordinated_tail(capture: bool) -> str:
+    """The verb after "and"/"or"/"but": a known response verb, or any word directly followed by
+    an object ("and keep the cart"). Adverbs (-ly) and gerunds (-ing) are not responses."""
+    verb = lexicon.trie_pattern(lexicon.RESPONSE_VERBS)
+    not_a_verb = "|".join((_DETERMINERS, "not|to|in|on|at|by|for|from|with|of|then"))
+    return (
+        r"\s+(?:then\s+|also\s+)?(?:"
+        + _group(verb, capture)
+        + r"(?![\w-])|(?!(?:"
+        + not_a_verb
+        + r")\b|[a-z]+(?:ly|ing)\b)"
+        + _group("[a-z]+", capture)
+        + r"\s+(?:the|a|an|all|each|every|its|their|it|them|this|these|those)\b)"
+    )
+
+
+_NUMBER = r"\d+(?:[.,:]\d+)*(?:\s*(?:-|–|to|and|or)\s*\d+(?:[.,]\d+)*)?(?![\w%°'’])"
+
+
+_SCAN_RE = re.compile(
+    r"[^\w-](?:"
+    + r"(?P<lex>"
+    + lexicon.trie_pattern(_LEXICON)
+    + r")(?![\w-])"
+    + r"|(?P<pas>"
+    + lexicon.trie_pattern(lexicon.BE_FORMS)
+    + r")(?![\w-])(?="
+    + _passive_tail(capture=False)
+    + r")"
+    + r"|(?P<crd>and|or|but)(?="
+    + _coordinated_tail(capture=False)
+    + r")"
+    + r"|(?P<num>"
+    + _NUMBER
+    + r")"
+    + r")"
+)
+_PASSIVE_TAIL_RE = re.compile(_passive_tail(capture=True))
+_COORDINATED_TAIL_RE = re.compile(_coordinated_tail(capture=True))
+
+# --- Context patterns (each run with .match or a short bounded .search) --------------------------
+
+# What may follow a stand-alone demonstrative pronoun: punctuation, a verb or a preposition.
+_PRONOUN_NEXT_RE = re.compile(
+    r"\s*(?:[.,;:!?)\]]|$|(?:is|are|was|were|be|been|has|have|had|shall|will|must|should|can|"
+    r"could|may|might|would|does|do|did|means|includes?|requires?|of|in|on|for|to|with|by|"
+    r"from|at|and|or)\b)"
+)
+# "that" is a demonstrative before "of" ("that of the user"), or after punctuation, a
+# preposition or a form of "be" ("after that", "shall be that"); after a noun it is a relative
+# pronoun, after a verb a conjunction.
+_THAT_PREVIOUS_RE = re.compile(
+    r"(?:^|[.,;:(]|\b(?:of|in|on|for|to|with|by|from|at|after|before|than|like|about|upon|be|is|"
+    r"are|was|were))\s*$"
+)
+_OF_AHEAD_RE = re.compile(r"\s+of\b")
+_FIRST_PERSON_VERB_RE = re.compile(
+    r" (?:am|want|need|can|could|should|shall|will|would|must|may|might|have|do|expect|see|get|"
+    r"like|prefer|wish|know|think)\b"
+)
+# A vague adverb with an explicit comparison is measurable: "more frequently than once a day".
+_COMPARED_BEFORE_RE = re.compile(r"\b(?:more|less|as|so)\s+$")
+_COMPARED_AFTER_RE = re.compile(r"\s+(?:than|as)\b")
+_NUMBER_IN_CLAUSE_RE = re.compile(r"[^.;,()]{0,30}?\d")
+_LIMIT_PAIR_AHEAD_RE = re.compile(r"\s+(?:and|or)\s+(?:minimum|maximum)\b")
+_LIMIT_NAMED_BEFORE_RE = re.compile(r"\b(?:the|(?:minimum|maximum)\s+(?:and|or))\s+$")
+# "every 15 days", "every day": a period, not a universal claim.
+_PERIOD_AHEAD_RE = re.compile(
+    r"\s+(?:\d|other\b|(?:second|minute|hour|day|week|month|quarter|year|night|morning|time|"
+    r"cycle|shift|run|tick|frame|iteration)s?\b)"
+)
+# "like" is a verb after a subject or modal ("users like", "would like to").
+_LIKE_VERB_BEFORE_RE = re.compile(
+    r"\b(?:i|we|you|they|users?|would|should|could|might|may|to|not|do|does|did|don't)\s+$"
+)
+_TO_AHEAD_RE = re.compile(r"\s+to\b")
+_THAN_AHEAD_RE = re.compile(r"[^.;:()]{0,60}?\bthan\b")
+_NUMBER_OR_RE = re.compile(
+    r"(?:\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten))\s+(?:or|and)\s+$"
+)
+_NUMBER_AHEAD_RE = re.compile(r"\s*[\d.]*\d")
+_NUMBERING_AHEAD_RE = re.compile(r"\.?\s*\d")
+
+_NOT_PARTICIPLES = frozenset(lexicon.NOT_PARTICIPLES)
+# "by" after the participle names the actor, except in fixed phrases about manner.
+_AGENT_RE = re.compile(
+    r"(?:\s+[a-z]+ly)?\s+by\s+(?!means\b|default\b|way\b|hand\b|using\b|design\b|itself\b)"
+)
+
+_MEASURE_BEFORE_RE = re.compile(
+    r"(?<![\w-])(" + lexicon.trie_pattern(lexicon.MEASURE_CONTEXT) + r")\s*$"
+)
+_NON_UNIT_FOLLOWER_RE = re.compile(
+    r"\s*(?:[.,;:!?)\]]|$|(?:" + "|".join(lexicon.NON_UNIT_FOLLOWERS) + r")\b)"
+)
+# "the number of votes is at least 3": the counted noun came first.
+_COUNT_BEFORE_RE = re.compile(r"\b(?:number|count|quantity|amount|total)\s+of\b")
+_YEAR_CONTEXT = ("before", "after", "until")
+
+_HTML_TAGS = frozenset(
+    lexicon.split_phrases(
+        "a | abbr | audio | b | body | br | button | canvas | code | div | em | footer | form | "
+        "h1 | h2 | h3 | h4 | h5 | h6 | head | header | html | i | iframe | img | input | label | "
+        "li | link | main | meta | nav | ol | option | p | pre | script | section | select | "
+        "span | strong | style | svg | table | tbody | td | textarea | th | thead | tr | ul | video"
+    )
+)
+# Case-sensitive on purpose: "todo list" and "xxx" in a format mask are not placeholders.
+_PLACEHOLDER_RE = re.compile(
+    r"T(?<![\w-]T)(?:B[DCA]|ODO)(?![\w-])"
+    r"|F(?<![\w-]F)IXME(?![\w-])"
+    r"|X(?<![\w-]X)XX+(?![\w-])"
+    r"|\?\?+"
+    r"|\[\s*NEEDS\s+CLARIFICATION[^\]\n]*\]?"
+    r"|<([A-Za-z_][\w \-]{0,40})>"
+)
+_LOWER_PLACEHOLDER_RE = re.compile(r"tb(?<![\w-]tb)[dc](?![\w-])")  # "tbd" in any case
+
+_SHALL_RE = re.compile(r"shall(?<![\w-]shall)(?![\w-])")
+_RESPONSE_START_RE = re.compile(lexicon.word_pattern(("should", "must", "will", "may", "can")))
+_THEN_RE = re.compile(r"then(?<![\w-]then)(?![\w-])")
+_THEN_JOINERS = (",", ";", " and", " or")
+
+
+# --- Entry point -------------------------------------------------------------------------------
+
+
+def find_smells(text: str) -> list[TextFinding]:
+    """All A-rule findings for one criterion or requirement sentence, sorted by start.
+
+    Pure and total: never raises, whatever the text.
+    """
+    lowered = lexicon.lower_keeping_offsets(text)
+    shalls = list(_SHALL_RE.finditer(lowered))
+    response_start = _response_start(lowered, shalls)
+    findings = _scan(text, lowered, response_start)
+    findings.extend(_combinator_findings(text, lowered, shalls, response_start))
+    if _may_hold_placeholder(text, lowered):
+        findings.extend(_placeholder_findings(text, lowered))
+    findings.sort(key=lambda f: (f.start, f.code, f.end))
+    return findings
+
+
+def _response_start(lowered: str, shalls: list[re.Match[str]]) -> int:
+    """Offset after the first SHALL (or the modal used instead); past the end when none."""
+    if shalls:
+        return shalls[0].end()
+    modal = _RESPONSE_START_RE.search(lowered)
+    return modal.end() if modal else len(lowered) + 1
+
+
+def _scan(text: str, lowered: str, response_start: int) -> list[TextFinding]:
+    findings: list[TextFinding] = []
+    substitute: tuple[int, int] | bool | None = False  # E004's word, computed only when needed
+    for match in _SCAN_RE.finditer(" " + lowered):
+        kind = match.lastgroup or ""
+        start, end = match.span(kind)
+        start -= 1  # offsets in the padded text are one too high
+        end -= 1
+        if kind == "lex":
+            for code, check in _LEXICON.get(_normalise(lowered[start:end]), ()):
+                if check and not _CHECKS[check](text, lowered, start, end):
+                    continue
+                if code == "A009":
+                    if substitute is False:
+                        substitute = shall_substitute_span(text)
+                    if substitute == (start, end):
+                        continue  # E004 already reports this word as used instead of SHALL
+                findings.append(_finding(code, start, end, text[start:end]))
+        elif kind == "pas":
+            _add_passive(findings, text, lowered, start, end)
+        elif kind == "crd":
+            if start >= response_start:
+                _add_coordinated(findings, text, lowered, start, end)
+        else:
+            _add_number(findings, text, lowered, start, end)
+    return findings
+
+
+def _normalise(phrase: str) -> str:
+    if phrase in _LEXICON:
+        return phrase
+    return " ".join(phrase.replace("’", "'").split())
+
+
+# --- Lexicon context checks --------------------------------------------------------------------
+
+
+def _vague_without_comparison(text: str, lowered: str, start: int, end: int) -> bool:
+    if _COMPARED_AFTER_RE.match(lowered, end) is None:
+        return True
+    return _COMPARED_BEFORE_RE.search(lowered, max(0, start - 6), start) is None
+
+
+def _is_unquantified_limit(text: str, lowered: str, start: int, end: int) -> bool:
+    """ "within minimum time" is vague; "the maximum length", "minimum and maximum" and
+    "maximum of 5" name a parameter or give its value."""
+    if _NUMBER_IN_CLAUSE_RE.match(lowered, end) or _LIMIT_PAIR_AHEAD_RE.match(lowered, end):
+        return False
+    return _LIMIT_NAMED_BEFORE_RE.search(lowered, max(0, start - 16), start) is None
+
+
+def _precedes_number(text: str, lowered: str, start: int, end: int) -> bool:
+    return _NUMBER_AHEAD_RE.match(lowered, end) is not None
+
+
+def _is_preposition_like(text: str, lowered: str, start: int, end: int) -> bool:
+    if _TO_AHEAD_RE.match(lowered, end):
+        return False
+    return _LIKE_VERB_BEFORE_RE.search(lowered, max(0, start - 12), start) is None
+
+
+def _comparative_has_reference(text: str, lowered: str, start: int, end: int) -> bool:
+    """False when "than" follows in the clause or a number precedes ("5 or more")."""
+    if _THAN_AHEAD_RE.match(lowered, end):
+        return False
+    return _NUMBER_OR_RE.search(lowered, max(0, start - 12), start) is None
+
+
+def _is_universal_every(text: str, lowered: str, start: int, end: int) -> bool:
+    return _PERIOD_AHEAD_RE.match(lowered, end) is None
+
+
+def _is_referring_personal(text: str, lowered: str, start: int, end: int) -> bool:
+    word = text[start:end]
+    if word in ("IT", "US"):  # the IT department, the US: not pronouns
+        return False
+    if lowered[start:end] == "i":  # only "I want", not a variable or a Roman numeral
+        return word == "I" and _FIRST_PERSON_VERB_RE.match(text, end) is not None
+    return True
+
+
+def _is_standalone_demonstrative(text: str, lowered: str, start: int, end: int) -> bool:
+    if not _PRONOUN_NEXT_RE.match(lowered, end):
+        return False  # a determiner: "this value"
+    if lowered[start:end] != "that" or _OF_AHEAD_RE.match(lowered, end):
+        return True
+    return _THAT_PREVIOUS_RE.search(lowered, max(0, start - 12), start) is not None
+
+
+def _is_negation(text: str, lowered: str, start: int, end: int) -> bool:
+    """False for "No. 5" and "no 5" (a number sign)."""
+    if lowered[start:end] != "no":
+        return True
+    return _NUMBERING_AHEAD_RE.match(lowered, end) is None
+
+
+def _is_modal(text: str, lowered: str, start: int, end: int) -> bool:
+    """False for the month: "1 May", "May 2025"."""
+    if text[start:end] != "May":
+        return True
+    if _NUMBER_AHEAD_RE.match(lowered, end):
+        return False
+    return not lowered[max(0, start - 3) : start].strip().isdigit()
+
+
+_CHECKS: dict[str, _Check] = {
+    "vague": _vague_without_comparison,
+    "unquantified": _is_unquantified_limit,
+    "number": _precedes_number,
+    "like": _is_preposition_like,
+    "comparative": _comparative_has_reference,
+    "every": _is_universal_every,
+    "personal": _is_referring_personal,
+    "demonstrative": _is_standalone_demonstrative,
+    "negative": _is_negation,
+    "modal": _is_modal,
+}
+
+
+# --- The other branches of the scan ------------------------------------------------------------
+
+
+def _add_passive(
+    findings: list[TextFinding], text: str, lowered: str, start: int, end: int
+) -> None:
+    tail = _PASSIVE_TAIL_RE.match(lowered, end)
+    if tail is None or tail.group(1) in _NOT_PARTICIPLES:
+        return
+    if _AGENT_RE.match(lowered, tail.end()):
+        return  # "by the Billing_Service": the actor is named
+    findings.append(_finding("A007", start, tail.end(), text[start : tail.end()]))
+
+
+def _add_coordinated(
+    findings: list[TextFinding], text: str, lowered: str, start: int, end: int
+) -> None:
+    tail = _COORDINATED_TAIL_RE.match(lowered, end)
+    if tail is None:
+        return
+    tail_end = tail.end()
+    if text[tail_end - 2 : tail_end] == " A":
+        return  # "and Appendix A": a label, not the article
+    findings.append(_finding("A010", start, tail_end, text[start:tail_end], "coordinated"))
+
+
+def _add_number(findings: list[TextFinding], text: str, lowered: str, start: int, end: int) -> None:
+    number = lowered[start:end]
+    if ":" in number or number.strip("0") == "":  # a time of day; zero needs no unit
+        return
+    context = _MEASURE_BEFORE_RE.search(lowered, max(0, start - 24), start)
+    if context is None or not _NON_UNIT_FOLLOWER_RE.match(lowered, end):
+        return  # not a measured quantity, or a unit or counted noun follows
+    if _COUNT_BEFORE_RE.search(lowered, max(0, start - 80), start):
+        return
+    if context.group(1) in _YEAR_CONTEXT and len(number) == 4 and number[:2] in ("19", "20"):
+        return
+    findings.append(_finding("A012", start, end, text[start:end]))
+
+
+# --- Rules outside the scan --------------------------------------------------------------------
+
+
+def _combinator_findings(
+    text: str, lowered: str, shalls: list[re.Match[str]], response_start: int
+) -> list[TextFinding]:
+    """Every SHALL after the first, and "then" joining a second response (", then notify")."""
+    findings = [
+        _finding("A010", m.start(), m.end(), text[m.start() : m.end()], "another")
+        for m in shalls[1:]
+    ]
+    if response_start <= len(lowered) and "then" in lowered:
+        for match in _THEN_RE.finditer(lowered, response_start):
+            start, end = match.span()
+            # ", then notify" joins a second response; "is then owned" is an adverb.
+            if lowered[max(0, start - 6) : start].rstrip().endswith(_THEN_JOINERS):
+                findings.append(_finding("A010", start, end, text[start:end], "coordinated"))
+    return findings
+
+
+def _may_hold_placeholder(text: str, lowered: str) -> bool:
+    """Substrings without which no placeholder can match: checking them is cheaper than a scan."""
+    return (
+        "tb" in lowered
+        or "TODO" in text
+        or "FIXME" in text
+        or "XXX" in text
+        or "??" in text
+        or "[" in text
+        or "<" in text
+    )
+
+
+def _placeholder_findings(text: str, lowered: str) -> list[TextFinding]:
+    findings = []
+    for match in _PLACEHOLDER_RE.finditer(text):
+        tag = match.group(1)
+        if tag is not None and tag.strip().lower() in _HTML_TAGS:
+            continue
+        findings.append(_finding("A011", match.start(), match.end(), match.group()))
+    for match in _LOWER_PLACEHOLDER_RE.finditer(lowered):
+        if not text[match.start() : match.end()].isupper():  # upper case found above
+            findings.append(_finding("A011", match.start(), match.end(), match.group()))
+    return findings
+
+
+_MESSAGES = {
+    "A001": 'vague term "{}"',
+    "A002": 'escape clause "{}"',
+    "A003": 'open-ended clause "{}"',
+    "A004": 'comparative "{}" without a reference',
+    "A005": 'absolute "{}"',
+    "A006": 'pronoun "{}"',
+    "A007": 'passive voice "{}" without an actor',
+    "A008": 'negative "{}"',
+    "A009": 'weak modal "{}"',
+    "A010": 'combinator "{}"',
+    "A011": 'placeholder "{}"',
+    "A012": 'number "{}" without a unit',
+}
+
+
+def _finding(code: str, start: int, end: int, words: str, variant: str = "") -> TextFinding:
+    message = _MESSAGES[code].format(words)
+    if variant == "another":
+        message = f'another "{words}" in the same criterion: more than one requirement'
+    elif variant == "coordinated":
+        message = f'coordinated response "{words}": more than one requirement'
+    return TextFinding(code, start, end, message, _RULE_BY_CODE[code].hint)

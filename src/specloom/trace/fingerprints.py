@@ -1,0 +1,77 @@
+"""Fingerprints of criterion text recorded when a verification passes.
+
+Stored as JSON in `.kiro/specloom/trace/fingerprints.json` (atomic writes) with the git commit
+and time of the verification, so staleness and drift survive between runs:
+`{"version": 1, "specs": {"<spec>": {"<N.M>": {"fingerprint", "commit", "verified_at",
+"tests"}}}}`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from specloom.spec.files import write_atomic
+
+STORE_PATH = Path(".kiro") / "specloom" / "trace" / "fingerprints.json"
+
+
+class StoreError(Exception):
+    """The fingerprint store cannot be read; the message says what to do."""
+
+
+def fingerprint(text: str) -> str:
+    """sha256 of the criterion text with whitespace runs collapsed."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    fingerprint: str
+    commit: str | None
+    verified_at: str
+    tests: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"fingerprint": self.fingerprint, "commit": self.commit,
+                "verified_at": self.verified_at, "tests": list(self.tests)}
+
+
+class FingerprintStore:
+    def __init__(self, path: Path, specs: dict[str, dict[str, Verified]]) -> None:
+        self.path = path
+        self.specs = specs
+
+    @classmethod
+    def load(cls, root: Path) -> FingerprintStore:
+        path = root / STORE_PATH
+        if not path.is_file():
+            return cls(path, {})
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            specs = {name: {cid: _verified(entry) for cid, entry in criteria.items()}
+                     for name, criteria in data.get("specs", {}).items()}
+        except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
+            raise StoreError(f"{STORE_PATH.as_posix()}: unreadable fingerprint store ({exc}); "
+                             "delete it and run 'specloom verify' to record it again") from None
+        return cls(path, specs)
+
+    def get(self, spec: str, criterion: str) -> Verified | None:
+        return self.specs.get(spec, {}).get(criterion)
+
+    def record(self, spec: str, criterion: str, verified: Verified) -> None:
+        self.specs.setdefault(spec, {})[criterion] = verified
+
+    def save(self) -> None:
+        data = {"version": 1, "specs": {
+            name: {cid: v.to_json() for cid, v in sorted(criteria.items())}
+            for name, criteria in sorted(self.specs.items())}}
+        write_atomic(self.path, (json.dumps(data, indent=2) + "\n").encode("utf-8"))
+
+
+def _verified(entry: dict[str, Any]) -> Verified:
+    return Verified(str(entry["fingerprint"]), entry.get("commit"),
+                    str(entry.get("verified_at", "")), tuple(entry.get("tests", ())))

@@ -1,0 +1,60 @@
+"""The few git queries trace needs, run as subprocesses; no git means None, not an error."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class GitError(Exception):
+    """A git query failed; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    subject: str
+    files: tuple[str, ...]
+
+
+def _git(root: Path, *args: str) -> str:
+    try:
+        result = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=60,
+                                check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise GitError(f"git {args[0]}: {exc}") from None
+    if result.returncode != 0:
+        raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
+    return result.stdout.decode("utf-8", "replace")
+
+
+def head_commit(root: Path) -> str | None:
+    """The commit checked out at `root`, or None outside a repository (or before a commit)."""
+    try:
+        return _git(root, "rev-parse", "HEAD").strip() or None
+    except GitError:
+        return None
+
+
+def commits_touching(root: Path, since: str, paths: list[str]) -> list[Commit]:
+    """Commits after `since` up to HEAD that touched any of `paths` (relative to root)."""
+    if not paths:
+        return []
+    out = _git(root, "log", "--format=%x00%H%x09%s", "--name-only", "--relative",
+               f"{since}..HEAD", "--", *paths)
+    commits: list[Commit] = []
+    for block in out.split("\0")[1:]:
+        head, _, rest = block.partition("\n")
+        sha, _, subject = head.partition("\t")
+        files = tuple(line for line in rest.splitlines() if line.strip())
+        commits.append(Commit(sha, subject, files))
+    return commits
+
+
+def changed_files(root: Path, since: str, paths: list[str]) -> list[str]:
+    """Files among `paths` that differ between `since` and the working tree."""
+    if not paths:
+        return []
+    out = _git(root, "diff", "--name-only", "--relative", since, "--", *paths)
+    return [line for line in out.splitlines() if line.strip()]

@@ -1,0 +1,71 @@
+"""Renderers for drift: text, JSON (schema in docs/trace.md) and markdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from specloom.trace.drift import DriftReport
+from specloom.trace.render_common import diagnostic_dict, dumps, header, md_escape
+
+
+def drift_to_dict(report: DriftReport) -> dict[str, Any]:
+    return {
+        **header("drift"),
+        "git": report.git,
+        "note": report.note,
+        "checked": report.checked,
+        "criteria": [{
+            "spec": d.spec, "id": d.id, "verified_commit": d.verified_commit,
+            "text_changed": d.text_changed, "changed_files": list(d.changed_files),
+            "commits": [{"sha": c.sha, "subject": c.subject, "files": list(c.files)}
+                        for c in d.commits],
+            "suspect_tasks": list(d.tasks), "suspect_tests": list(d.tests), "note": d.note,
+        } for d in report.criteria],
+        "diagnostics": [diagnostic_dict(d) for d in report.diagnostics],
+    }
+
+
+def render_drift_json(report: DriftReport) -> str:
+    return dumps(drift_to_dict(report))
+
+
+def render_drift_text(report: DriftReport) -> str:
+    out: list[str] = []
+    if report.note:
+        out.append(f"note: {report.note}")
+    if not report.criteria:
+        out.append(f"no drift in {report.checked} verified criteria")
+    for d in report.criteria:
+        since = f" since {d.verified_commit[:12]}" if d.verified_commit else ""
+        out.append(f"{d.spec} {d.id}{since}:")
+        if d.note:
+            out.append(f"  {d.note}")
+        if d.text_changed:
+            out.append("  criterion text changed")
+        for commit in d.commits:
+            out.append(f"  commit {commit.sha[:12]} {commit.subject} "
+                       f"({', '.join(commit.files)})")
+        uncommitted = set(d.changed_files) - {f for c in d.commits for f in c.files}
+        if uncommitted:
+            out.append(f"  uncommitted changes: {', '.join(sorted(uncommitted))}")
+        if d.drifted:
+            out.append(f"  suspect tasks: {', '.join(d.tasks) or '-'}")
+            out.append(f"  suspect tests: {', '.join(d.tests) or '-'}")
+    return "\n".join(out) + "\n"
+
+
+def render_drift_markdown(report: DriftReport) -> str:
+    out = ["## specloom drift", ""]
+    if report.note:
+        out.extend([f"> {report.note}", ""])
+    if not report.criteria:
+        out.append(f"No drift in {report.checked} verified criteria.")
+    else:
+        out.extend(["| criterion | text changed | changed files | commits | suspect tasks | "
+                    "suspect tests |", "|---|---|---|---|---|---|"])
+        for d in report.criteria:
+            commits = ", ".join(f"`{c.sha[:8]}` {md_escape(c.subject)}" for c in d.commits)
+            out.append(f"| {d.spec} {d.id} | {'yes' if d.text_changed else 'no'} | "
+                       f"{', '.join(d.changed_files) or '-'} | {commits or '-'} | "
+                       f"{', '.join(d.tasks) or '-'} | {', '.join(d.tests) or '-'} |")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,41 @@
+"""Scanning a project for links: list the files, pre-filter cheaply, parse only what matters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from specloom.trace.generic_scan import scan_generic
+from specloom.trace.links import Link, ScanProblem
+from specloom.trace.python_scan import scan_python
+from specloom.trace.scan_files import MAX_FILE_BYTES, source_files
+
+NEEDLES = (b"specloom:", b"mark.req", b"Feature:")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkScan:
+    links: tuple[Link, ...]
+    problems: tuple[ScanProblem, ...]
+    files_scanned: int
+
+
+def scan_links(root: Path) -> LinkScan:
+    """Every link in the project at `root` (files listed by git when it is a repository)."""
+    links: list[Link] = []
+    problems: list[ScanProblem] = []
+    files = source_files(root)
+    for relative in files:
+        try:
+            data = (root / relative).read_bytes()
+        except OSError as exc:
+            problems.append(ScanProblem(relative, 1, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if len(data) > MAX_FILE_BYTES or not any(needle in data for needle in NEEDLES):
+            continue
+        text = data.decode("utf-8", errors="replace")
+        found, found_problems = (scan_python(relative, text) if relative.endswith((".py", ".pyi"))
+                                 else scan_generic(relative, text))
+        links.extend(found)
+        problems.extend(found_problems)
+    return LinkScan(tuple(links), tuple(problems), len(files))
