@@ -28,6 +28,7 @@ def test_version_as_a_real_process() -> None:
     assert result.stdout.strip() == f"specloom {__version__}"
 
 
+@pytest.mark.req("spec-check", "9.1")
 def test_check_clean_spec_exits_zero(make_workspace: MakeWorkspace,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     workspace = make_workspace(good_spec())
@@ -36,6 +37,7 @@ def test_check_clean_spec_exits_zero(make_workspace: MakeWorkspace,
     assert "All checks passed (1 spec, 3 files)." in out
 
 
+@pytest.mark.req("spec-check", "6.1", "8.2", "9.2")
 def test_check_errors_exit_one_with_marked_words(make_workspace: MakeWorkspace,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     files = good_spec()
@@ -51,6 +53,7 @@ def test_check_errors_exit_one_with_marked_words(make_workspace: MakeWorkspace,
     assert "= hint:" in out
 
 
+@pytest.mark.req("spec-check", "9.1", "9.2", "9.4")
 def test_fail_on_warning(make_workspace: MakeWorkspace,
                          capsys: pytest.CaptureFixture[str]) -> None:
     files = good_spec()
@@ -62,6 +65,7 @@ def test_fail_on_warning(make_workspace: MakeWorkspace,
     assert code == 1
 
 
+@pytest.mark.req("spec-check", "8.4", "9.2")
 def test_json_schema(make_workspace: MakeWorkspace, capsys: pytest.CaptureFixture[str]) -> None:
     files = good_spec()
     files[".kiro/specs/cart/tasks.md"] = GOOD_TASKS.replace("_Requirements: 2.1_",
@@ -80,6 +84,7 @@ def test_json_schema(make_workspace: MakeWorkspace, capsys: pytest.CaptureFixtur
                                                              "cart")
 
 
+@pytest.mark.req("spec-check", "8.5")
 def test_sarif_output(make_workspace: MakeWorkspace, capsys: pytest.CaptureFixture[str],
                       tmp_path: Path) -> None:
     files = good_spec()
@@ -101,6 +106,7 @@ def test_sarif_output(make_workspace: MakeWorkspace, capsys: pytest.CaptureFixtu
     assert location["region"]["startLine"] == 10
 
 
+@pytest.mark.req("spec-check", "9.3")
 def test_unknown_spec_suggests_names(make_workspace: MakeWorkspace,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     workspace = make_workspace(good_spec("cart-service"))
@@ -109,6 +115,7 @@ def test_unknown_spec_suggests_names(make_workspace: MakeWorkspace,
     assert "did you mean cart-service?" in err
 
 
+@pytest.mark.req("spec-check", "9.3")
 def test_no_workspace_is_a_clear_usage_error(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--root", str(tmp_path), "check")
@@ -117,6 +124,7 @@ def test_no_workspace_is_a_clear_usage_error(tmp_path: Path,
     assert "Traceback" not in err
 
 
+@pytest.mark.req("spec-check", "9.3")
 def test_unreadable_file_exits_two(make_workspace: MakeWorkspace,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     files = good_spec()
@@ -127,6 +135,7 @@ def test_unreadable_file_exits_two(make_workspace: MakeWorkspace,
     assert "S001 error file is binary" in out
 
 
+@pytest.mark.req("spec-check", "7.1", "7.2", "9.3")
 def test_rules_list_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules")
     assert code == 0
@@ -139,6 +148,7 @@ def test_rules_list_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "no rule 'Z999'" in err
 
 
+@pytest.mark.req("spec-check", "3.1", "3.2", "3.3", "3.5", "8.6")
 def test_list_show_and_task(make_workspace: MakeWorkspace,
                             capsys: pytest.CaptureFixture[str]) -> None:
     workspace = make_workspace(good_spec())
@@ -167,6 +177,7 @@ def test_list_show_and_task(make_workspace: MakeWorkspace,
     assert code == 2 and "no task '9.9'" in err
 
 
+@pytest.mark.req("spec-check", "1.1")
 def test_check_discovers_workspace_from_a_subfolder(make_workspace: MakeWorkspace,
                                                     monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from specloom.quality.check import check_workspace
 from specloom.quality.settings import CheckSettings
 
@@ -19,6 +21,7 @@ def test_good_spec_is_consistent(make_workspace: MakeWorkspace) -> None:
     assert codes(make_workspace, good_spec()) == []
 
 
+@pytest.mark.req("spec-check", "6.1")
 def test_task_citing_unknown_criterion(make_workspace: MakeWorkspace) -> None:
     files = good_spec()
     files[".kiro/specs/cart/tasks.md"] = GOOD_TASKS.replace("_Requirements: 2.1_",
@@ -27,6 +30,7 @@ def test_task_citing_unknown_criterion(make_workspace: MakeWorkspace) -> None:
     assert ("C001", 10) in found
 
 
+@pytest.mark.req("spec-check", "6.2")
 def test_uncovered_criterion(make_workspace: MakeWorkspace) -> None:
     files = good_spec()
     files[".kiro/specs/cart/tasks.md"] = GOOD_TASKS.replace("_Requirements: 2.1_",
@@ -34,6 +38,7 @@ def test_uncovered_criterion(make_workspace: MakeWorkspace) -> None:
     assert ("C002", 22) in codes(make_workspace, files)
 
 
+@pytest.mark.req("spec-check", "6.3")
 def test_property_validating_unknown_criterion(make_workspace: MakeWorkspace) -> None:
     files = good_spec()
     files[".kiro/specs/cart/design.md"] = GOOD_DESIGN.replace("Requirements 1.1**",
@@ -42,6 +47,7 @@ def test_property_validating_unknown_criterion(make_workspace: MakeWorkspace) ->
     assert [c for c in found if c[0] == "C003"] == [("C003", 19)]
 
 
+@pytest.mark.req("spec-check", "3.4")
 def test_parent_ticked_with_open_subtask(make_workspace: MakeWorkspace) -> None:
     files = good_spec()
     files[".kiro/specs/cart/tasks.md"] = GOOD_TASKS.replace("- [ ] 2. Implement",
@@ -49,6 +55,7 @@ def test_parent_ticked_with_open_subtask(make_workspace: MakeWorkspace) -> None:
     assert ("C006", 6) in codes(make_workspace, files)
 
 
+@pytest.mark.req("spec-check", "6.4", "6.5")
 def test_duplicate_and_skipped_numbers(make_workspace: MakeWorkspace) -> None:
     files = good_spec()
     requirements = files[".kiro/specs/cart/requirements.md"]
@@ -60,6 +67,7 @@ def test_duplicate_and_skipped_numbers(make_workspace: MakeWorkspace) -> None:
     assert ("C004", 18) in found  # requirement 1 twice
 
 
+@pytest.mark.req("spec-check", "6.6")
 def test_design_missing_sections(make_workspace: MakeWorkspace) -> None:
     files = good_spec()
     files[".kiro/specs/cart/design.md"] = GOOD_DESIGN.replace("## Error Handling\n", "")

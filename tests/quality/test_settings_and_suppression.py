@@ -24,6 +24,7 @@ def test_prefix_selection_prefers_the_longest_prefix() -> None:
     assert not settings.enabled("C001")
 
 
+@pytest.mark.req("spec-check", "7.3", "7.4", "7.5")
 def test_pyproject_and_kiro_settings_are_merged(make_workspace: MakeWorkspace) -> None:
     workspace = make_workspace({
         "pyproject.toml": '[tool.specloom]\nignore = ["A005"]\nfail-on = "warning"\n'
@@ -61,6 +62,7 @@ def test_configured_severity_applies(make_workspace: MakeWorkspace) -> None:
     assert report.failed
 
 
+@pytest.mark.req("spec-check", "7.6")
 def test_inline_suppression_on_the_line_and_the_next_line(make_workspace: MakeWorkspace) -> None:
     files = good_spec()
     files[".kiro/specs/cart/requirements.md"] = VAGUE.replace(
@@ -69,6 +71,7 @@ def test_inline_suppression_on_the_line_and_the_next_line(make_workspace: MakeWo
     assert not [d for d in report.diagnostics if d.code == "A001"]
 
 
+@pytest.mark.req("spec-check", "7.6")
 def test_suppression_comment_forms() -> None:
     lines = [
         "<!-- specloom-ignore: A001, a005 -->\n",

@@ -58,6 +58,7 @@ def test_all_seven_sections_are_found_in_order() -> None:
     assert doc.problems == ()
 
 
+@pytest.mark.req("spec-check", "2.2")
 def test_section_lookup_is_case_insensitive_and_spans_lines() -> None:
     doc = parse(DESIGN)
     overview = doc.section("overview")
@@ -68,6 +69,7 @@ def test_section_lookup_is_case_insensitive_and_spans_lines() -> None:
     assert doc.section("Deployment") is None
 
 
+@pytest.mark.req("spec-check", "2.2")
 def test_properties_numbers_titles_statements() -> None:
     doc = parse(DESIGN)
 
@@ -82,6 +84,7 @@ def test_properties_numbers_titles_statements() -> None:
     assert doc.property(3) is None
 
 
+@pytest.mark.req("spec-check", "2.2")
 def test_validates_refs_with_lines_and_columns() -> None:
     doc = parse(DESIGN)
     second = doc.properties[1]
@@ -97,6 +100,7 @@ def test_a_property_inside_a_code_fence_is_ignored() -> None:
     assert [p.number for p in parse(DESIGN).properties] == [1, 2]
 
 
+@pytest.mark.req("spec-check", "2.2")
 @pytest.mark.parametrize(
     "line",
     [
@@ -132,6 +136,7 @@ def test_prose_that_mentions_validates_is_not_a_citation(prose: str) -> None:
     assert validates_refs(prose, 1) is None
 
 
+@pytest.mark.req("spec-check", "2.2")
 def test_statement_mentioning_validates_keeps_the_real_validates_line() -> None:
     doc = parse(
         "### Property 1: Schema\n"
@@ -145,6 +150,7 @@ def test_statement_mentioning_validates_keeps_the_real_validates_line() -> None:
     assert prop.validates_line == 3
 
 
+@pytest.mark.req("spec-check", "2.2")
 def test_bold_property_lines_without_headings() -> None:
     doc = parse(
         "## Correctness Properties\n\n"
@@ -187,6 +193,7 @@ def test_only_the_first_validates_line_counts() -> None:
     assert "Validates: Requirements 2.1" in prop.statement
 
 
+@pytest.mark.req("spec-check", "4.4")
 def test_empty_design_is_a_problem() -> None:
     doc = parse("")
 
@@ -194,6 +201,7 @@ def test_empty_design_is_a_problem() -> None:
     assert doc.sections == () and doc.properties == ()
 
 
+@pytest.mark.req("spec-check", "4.1")
 def test_unterminated_front_matter_is_reported_and_the_body_still_read() -> None:
     doc = parse("---\ntitle: x\n## Overview\nText.\n")
 

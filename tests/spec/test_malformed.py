@@ -36,6 +36,7 @@ def codes_and_lines(spec: Spec) -> list[tuple[str, str, int]]:
     return [(path.rsplit("/", 1)[-1], p.code, p.line) for path, p in all_problems(spec)]
 
 
+@pytest.mark.req("spec-check", "2.1")
 def test_broken_numbering_is_read_as_written(tmp_path: Path) -> None:
     spec = load(tmp_path, {"requirements.md": (
         "# Requirements Document\n\n"
@@ -83,6 +84,7 @@ def test_duplicate_ids_are_all_kept(tmp_path: Path) -> None:
     assert [p.title for p in spec.design.properties] == ["P", "Q"]
 
 
+@pytest.mark.req("spec-check", "4.1")
 def test_unterminated_front_matter_is_reported_on_line_1(tmp_path: Path) -> None:
     body = ("---\ninclusion: always\n### Requirement 1\n#### Acceptance Criteria\n"
             "1. THE A SHALL b.\n")
@@ -94,6 +96,7 @@ def test_unterminated_front_matter_is_reported_on_line_1(tmp_path: Path) -> None
     assert [c.id for c in spec.requirements.criteria()] == ["1.1"]
 
 
+@pytest.mark.req("spec-check", "4.3")
 def test_binary_file_is_refused_with_the_line_of_the_nul_byte(tmp_path: Path) -> None:
     spec = load(tmp_path, {"requirements.md": b"# Requirements\n\nline three\x00\x01\x02\n"})
 
@@ -104,6 +107,7 @@ def test_binary_file_is_refused_with_the_line_of_the_nul_byte(tmp_path: Path) ->
     assert "binary" in problem.message and problem.hint
 
 
+@pytest.mark.req("spec-check", "4.3")
 def test_invalid_utf8_is_refused_with_the_line_of_the_bad_byte(tmp_path: Path) -> None:
     spec = load(tmp_path, {"design.md": "## Overview\nCafé\n".encode("latin-1")})
 
@@ -113,6 +117,7 @@ def test_invalid_utf8_is_refused_with_the_line_of_the_bad_byte(tmp_path: Path) -
     assert "0xe9" in problem.message and "UTF-8" in problem.hint
 
 
+@pytest.mark.req("spec-check", "4.4")
 def test_empty_files_are_located_problems(tmp_path: Path) -> None:
     spec = load(tmp_path, {"requirements.md": b"", "design.md": b"\n\n", "tasks.md": b"   "})
 
@@ -121,6 +126,7 @@ def test_empty_files_are_located_problems(tmp_path: Path) -> None:
     assert spec.phase == "design"
 
 
+@pytest.mark.req("spec-check", "2.6")
 def test_crlf_files_parse_like_lf_files(tmp_path: Path) -> None:
     requirements = ("# Requirements Document\n\n### Requirement 1: A\n"
                     "#### Acceptance Criteria\n1. THE A SHALL b.\n   and c.\n")
@@ -139,6 +145,7 @@ def test_crlf_files_parse_like_lf_files(tmp_path: Path) -> None:
     assert all_problems(crlf) == []
 
 
+@pytest.mark.req("spec-check", "4.6")
 def test_a_5_mb_file_parses_with_every_requirement(tmp_path: Path) -> None:
     drafts = [RequirementDraft(f"Requirement number {n}", "As a user, I want it, so that I can.",
                                [f"WHEN event {n}.{m} happens, THE System_{n} SHALL respond "
@@ -157,6 +164,7 @@ def test_a_5_mb_file_parses_with_every_requirement(tmp_path: Path) -> None:
     assert all_problems(spec) == []
 
 
+@pytest.mark.req("spec-check", "4.5")
 def test_a_file_over_the_size_limit_is_refused_not_parsed() -> None:
     read = decode("huge.md", b"x" * (MAX_BYTES + 1))
 
@@ -166,6 +174,7 @@ def test_a_file_over_the_size_limit_is_refused_not_parsed() -> None:
     assert "MB" in read.problem.message
 
 
+@pytest.mark.req("spec-check", "4.1")
 def test_invalid_config_json_is_a_problem_with_line_and_column(tmp_path: Path) -> None:
     spec = load(tmp_path, {".config.kiro": '{\n  "specId": "x",\n  "specType": bugfix\n}\n',
                            "requirements.md": "### Requirement 1\n#### Acceptance Criteria\n"

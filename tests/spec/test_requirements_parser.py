@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from specloom.spec.requirements import RequirementsDoc, parse_requirements
 from specloom.spec.source import SourceText
 
@@ -58,6 +60,7 @@ def parse(text: str, kind: str = "requirements") -> RequirementsDoc:
     return parse_requirements(SourceText.from_text("requirements.md", text), kind)
 
 
+@pytest.mark.req("spec-check", "2.1")
 def test_strict_ears_document_structure() -> None:
     doc = parse(STRICT_EARS)
 
@@ -71,6 +74,7 @@ def test_strict_ears_document_structure() -> None:
     assert [c.id for c in doc.criteria()] == ["1.1", "1.2", "1.3", "2.1", "2.2"]
 
 
+@pytest.mark.req("spec-check", "2.1")
 def test_strict_ears_criteria_texts_and_lines() -> None:
     doc = parse(STRICT_EARS)
     first, second, third = doc.requirements[0].criteria
@@ -92,6 +96,7 @@ def test_user_stories_are_read_without_their_label() -> None:
     assert doc.requirements[1].user_story.startswith("As a shopper, I want to remove")
 
 
+@pytest.mark.req("spec-check", "2.1")
 def test_glossary_terms_with_colon_or_dash() -> None:
     doc = parse(STRICT_EARS)
 
@@ -111,6 +116,7 @@ def test_document_without_glossary() -> None:
     assert parse(OLDER_DIALECT).glossary == ()
 
 
+@pytest.mark.req("spec-check", "2.1")
 def test_older_dialect_with_blank_lines_and_untitled_requirement() -> None:
     doc = parse(OLDER_DIALECT)
 
@@ -146,6 +152,7 @@ def test_bold_acceptance_criteria_label_instead_of_heading() -> None:
     assert [c.text for c in doc.criteria()] == ["THE A SHALL b."]
 
 
+@pytest.mark.req("spec-check", "2.1")
 def test_wrapped_criterion_joins_its_lines() -> None:
     text = (
         "### Requirement 1: Wrapped\n"
@@ -163,6 +170,7 @@ def test_wrapped_criterion_joins_its_lines() -> None:
     assert (second.id, second.line) == ("1.2", 6)
 
 
+@pytest.mark.req("spec-check", "2.1")
 def test_locate_maps_text_offsets_to_file_positions() -> None:
     text = (
         "### Requirement 1: Wrapped\n"
@@ -180,6 +188,7 @@ def test_locate_maps_text_offsets_to_file_positions() -> None:
     assert criterion.locate(len(criterion.text) + 50) == end_of_text
 
 
+@pytest.mark.req("spec-check", "2.1")
 def test_locate_on_a_single_line_criterion_points_at_the_source_column() -> None:
     source = "### Requirement 1\n#### Acceptance Criteria\n12. THE Cart_Service SHALL log it.\n"
     (criterion,) = parse(source).criteria()
@@ -229,6 +238,7 @@ def test_fenced_code_is_not_parsed() -> None:
     assert [c.text for c in doc.criteria()] == ["THE A SHALL b.", "THE A SHALL c."]
 
 
+@pytest.mark.req("spec-check", "2.1")
 def test_front_matter_is_skipped() -> None:
     text = "---\ntitle: cart\n---\n# Requirements Document\n### Requirement 1\n" \
            "#### Acceptance Criteria\n1. THE A SHALL b.\n"
@@ -238,6 +248,7 @@ def test_front_matter_is_skipped() -> None:
     assert doc.criteria()[0].line == 7
 
 
+@pytest.mark.req("spec-check", "2.1")
 def test_sections_span_until_the_next_heading_of_the_same_level() -> None:
     doc = parse(STRICT_EARS)
     spans = {s.title: (s.level, s.line, s.end_line) for s in doc.sections}
@@ -260,6 +271,7 @@ def test_document_without_requirements_is_a_problem() -> None:
     assert [(p.code, p.line) for p in doc.problems] == [("S004", 1)]
 
 
+@pytest.mark.req("spec-check", "4.4")
 def test_empty_document_is_a_problem() -> None:
     doc = parse("\n  \n")
 
@@ -301,6 +313,7 @@ def test_bugfix_sections_become_requirements_1_2_3() -> None:
     assert [c.id for c in doc.criteria()] == ["1.1", "1.2", "2.1", "2.2", "3.1"]
 
 
+@pytest.mark.req("spec-check", "2.1")
 def test_bugfix_item_texts_and_lines() -> None:
     doc = parse(BUGFIX, kind="bugfix")
     expected = doc.criterion("2.2")

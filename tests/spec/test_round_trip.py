@@ -77,6 +77,7 @@ def parse_bytes(data: bytes, parser: str, path: str = "spec.md") -> Document:
 REPOSITORY_FILES = repository_markdown_files()
 
 
+@pytest.mark.req("spec-check", "2.4", "2.5")
 @pytest.mark.parametrize(
     "file",
     REPOSITORY_FILES or [pytest.param(None, marks=pytest.mark.skip(reason="no spec files yet"))],
@@ -190,6 +191,7 @@ TRICKY_VARIANTS: dict[str, Callable[[str], bytes]] = {
 }
 
 
+@pytest.mark.req("spec-check", "2.4", "2.5")
 @pytest.mark.parametrize("variant", list(TRICKY_VARIANTS))
 @pytest.mark.parametrize("kind", list(BASE_TEXTS))
 def test_tricky_inputs_round_trip_byte_for_byte(kind: str, variant: str) -> None:
@@ -201,6 +203,7 @@ def test_tricky_inputs_round_trip_byte_for_byte(kind: str, variant: str) -> None
     assert "".join(doc.source.lines) == doc.source.text
 
 
+@pytest.mark.req("spec-check", "2.6")
 @pytest.mark.parametrize("variant", ["crlf", "bom", "bom-crlf-no-final-newline",
                                      "no-final-newline", "trailing-whitespace", "lone-cr",
                                      "mixed-endings"])
@@ -212,6 +215,7 @@ def test_line_endings_and_bom_do_not_change_the_structure(kind: str, variant: st
     assert structure(varied) == structure(plain)
 
 
+@pytest.mark.req("spec-check", "2.4")
 def test_bom_is_kept_on_write_but_not_seen_by_the_parser() -> None:
     doc = parse_bytes(BOM + REQUIREMENTS_TEXT.encode(), "requirements")
 
@@ -221,6 +225,7 @@ def test_bom_is_kept_on_write_but_not_seen_by_the_parser() -> None:
     assert written_bytes(doc).startswith(BOM)
 
 
+@pytest.mark.req("spec-check", "2.1")
 def test_line_numbers_count_only_real_line_breaks() -> None:
     data = TRICKY_VARIANTS["unicode-separators"](REQUIREMENTS_TEXT)
     doc = parse_bytes(data, "requirements")
@@ -249,6 +254,8 @@ def structure(doc: Document) -> object:
 
 # Hypothesis: random input never breaks a parser, and text always survives.
 
+# Feature: spec-check, Property 2: Parsers are total
+@pytest.mark.req("spec-check", "2.4")
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=400) | st.text(max_size=200).map(str.encode))
 def test_decode_never_raises_and_keeps_every_byte(data: bytes) -> None:
@@ -260,6 +267,8 @@ def test_decode_never_raises_and_keeps_every_byte(data: bytes) -> None:
         assert read.source.to_bytes() == data
 
 
+# Feature: spec-check, Property 1: Parse then write returns the same bytes
+# Feature: spec-check, Property 2: Parsers are total
 @settings(max_examples=200, deadline=None)
 @given(markdownish_text() | st.text(max_size=300))
 def test_parsers_never_raise_and_source_round_trips(text: str) -> None:

@@ -68,6 +68,7 @@ def changed_positions(before: str, after: str) -> set[tuple[int, int]]:
     return changed
 
 
+@pytest.mark.req("spec-check", "3.1", "3.2")
 def test_with_status_changes_only_the_checkbox_character() -> None:
     after = set_status(PLAN, "1", TaskStatus.DONE)
 
@@ -76,6 +77,7 @@ def test_with_status_changes_only_the_checkbox_character() -> None:
     assert after.splitlines()[3].endswith("store  ")
 
 
+@pytest.mark.req("spec-check", "3.2")
 def test_every_other_line_is_byte_identical() -> None:
     after = set_status(PLAN, "2.2", TaskStatus.IN_PROGRESS)
     changed_lines = [i for i, (a, b) in enumerate(zip(lines_of(PLAN), lines_of(after),
@@ -92,6 +94,7 @@ def test_parent_becomes_in_progress_when_a_required_sub_task_starts() -> None:
         ("2", TaskStatus.IN_PROGRESS), ("2.1", TaskStatus.IN_PROGRESS), ("2.2", TaskStatus.TODO)]
 
 
+@pytest.mark.req("spec-check", "3.3")
 def test_parent_becomes_done_when_all_required_sub_tasks_are_done_ignoring_optional() -> None:
     text = set_status(PLAN, "2.1", TaskStatus.DONE)
     after_first = parse(text)
@@ -113,12 +116,14 @@ def test_reopening_a_sub_task_reopens_a_done_parent() -> None:
     assert all_open == "- [ ] 1. P\n  - [ ] 1.1 A\n"
 
 
+@pytest.mark.req("spec-check", "3.1", "3.2")
 def test_optional_sub_task_does_not_move_its_parent() -> None:
     after = set_status(PLAN, "2.3", TaskStatus.DONE)
 
     assert changed_positions(PLAN, after) == {(11, 5)}
 
 
+@pytest.mark.req("spec-check", "3.2")
 def test_crlf_and_bom_are_kept() -> None:
     crlf = PLAN.replace("\n", "\r\n")
     doc = parse_tasks(SourceText.from_text("tasks.md", crlf, "utf-8-sig"))
@@ -128,6 +133,7 @@ def test_crlf_and_bom_are_kept() -> None:
     assert after.replace("- [x] 1.", "- [ ] 1.") == crlf
 
 
+@pytest.mark.req("spec-check", "3.1")
 def test_empty_box_gets_its_character_inserted() -> None:
     assert set_status("- [] 1. Task\n", "1", TaskStatus.DONE) == "- [x] 1. Task\n"
 
@@ -139,6 +145,8 @@ def test_unknown_task_id_names_the_known_tasks() -> None:
 
 # Random task lists rendered with render.py, random sequences of status changes.
 
+# Feature: spec-check, Property 3: A status change touches checkbox characters only
+@pytest.mark.req("spec-check", "3.3")
 @settings(max_examples=150, deadline=None)
 @given(task_lists, st.lists(st.tuples(st.integers(min_value=0), status), min_size=1,
                             max_size=8))
@@ -175,6 +183,7 @@ def assert_parent_follows_required_children(doc: TasksDoc, task_id: str) -> None
         assert parent.status is TaskStatus.IN_PROGRESS
 
 
+# Feature: spec-check, Property 3: A status change touches checkbox characters only
 @settings(max_examples=100, deadline=None)
 @given(markdownish_text(), status)
 def test_status_writes_on_random_markdown_touch_only_checkboxes(text: str,
@@ -201,6 +210,7 @@ def tasks_file(workspace: Workspace) -> Path:
     return workspace.spec_dir("cart") / "tasks.md"
 
 
+@pytest.mark.req("spec-check", "3.1", "3.2")
 def test_set_task_status_writes_the_file_and_reports_the_change(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path)
 
@@ -224,6 +234,7 @@ def test_set_task_status_accepts_a_trailing_dot_and_reports_no_change(tmp_path: 
     assert os.stat(tasks_file(workspace)).st_mtime_ns == before
 
 
+@pytest.mark.req("spec-check", "3.1", "3.2")
 def test_set_task_status_keeps_crlf_bom_and_file_mode(tmp_path: Path) -> None:
     data = b"\xef\xbb\xbf" + PLAN.replace("\n", "\r\n").encode()
     workspace = make_workspace(tmp_path, data)
@@ -244,6 +255,7 @@ def test_set_task_status_leaves_no_temporary_files(tmp_path: Path) -> None:
     assert sorted(p.name for p in tasks_file(workspace).parent.iterdir()) == ["tasks.md"]
 
 
+@pytest.mark.req("spec-check", "3.2")
 def test_set_task_status_refuses_when_the_file_changed_meanwhile(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     workspace = make_workspace(tmp_path)
@@ -261,6 +273,7 @@ def test_set_task_status_refuses_when_the_file_changed_meanwhile(
     assert tasks_file(workspace).read_text() == hand_edit
 
 
+@pytest.mark.req("spec-check", "3.5")
 def test_unknown_task_gives_a_clear_error(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path)
 

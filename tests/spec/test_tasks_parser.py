@@ -42,6 +42,7 @@ def parse(text: str) -> TasksDoc:
     return parse_tasks(SourceText.from_text("tasks.md", text))
 
 
+@pytest.mark.req("spec-check", "2.3")
 def test_ids_titles_levels_and_parents() -> None:
     doc = parse(PLAN)
 
@@ -68,6 +69,7 @@ def test_statuses_and_optional_marker() -> None:
     ]
 
 
+@pytest.mark.req("spec-check", "2.3")
 @pytest.mark.parametrize(
     ("mark", "status"),
     [(" ", TaskStatus.TODO), ("", TaskStatus.TODO), ("x", TaskStatus.DONE),
@@ -88,6 +90,7 @@ def test_unknown_mark_is_a_problem_with_its_column() -> None:
     assert doc.tasks[0].status is TaskStatus.TODO
 
 
+@pytest.mark.req("spec-check", "2.3")
 def test_requirement_citations_with_positions() -> None:
     doc = parse(PLAN)
     task = doc.task("2.1")
@@ -232,6 +235,7 @@ def test_indented_task_with_top_level_number_is_a_problem() -> None:
     assert [(p.code, p.line) for p in doc.problems] == [("S006", 2)]
 
 
+@pytest.mark.req("spec-check", "2.3")
 def test_tab_indented_sub_tasks() -> None:
     doc = parse("- [ ] 1. A\n\t- [x] 1.1 B\n\t\t- _Requirements: 3.1_\n")
     sub = doc.task("1.1")
@@ -263,6 +267,7 @@ def test_lookup_of_an_unknown_task() -> None:
     assert parse(PLAN).task("9") is None
 
 
+@pytest.mark.req("spec-check", "4.4")
 def test_empty_plan_is_a_problem() -> None:
     doc = parse("")
 

@@ -39,6 +39,7 @@ def write_spec_file(workspace: Workspace, spec: str, name: str, content: str) ->
     (folder / name).write_text(content, encoding="utf-8")
 
 
+@pytest.mark.req("spec-check", "1.1")
 def test_discovery_walks_up_from_a_nested_folder(tmp_path: Path) -> None:
     make_specs(tmp_path, "cart")
     nested = tmp_path / "src" / "pkg" / "deep"
@@ -47,6 +48,7 @@ def test_discovery_walks_up_from_a_nested_folder(tmp_path: Path) -> None:
     assert find_workspace(nested).root == tmp_path.resolve()
 
 
+@pytest.mark.req("spec-check", "1.1")
 def test_discovery_stops_at_the_nearest_kiro_folder(tmp_path: Path) -> None:
     make_specs(tmp_path, "top")
     package = tmp_path / "packages" / "api"
@@ -60,6 +62,7 @@ def test_discovery_stops_at_the_nearest_kiro_folder(tmp_path: Path) -> None:
     assert found.spec_names() == ["api-spec"]
 
 
+@pytest.mark.req("spec-check", "1.2")
 def test_explicit_root_wins_over_discovery(tmp_path: Path) -> None:
     make_specs(tmp_path / "a", "one")
     make_specs(tmp_path / "b", "two")
@@ -80,6 +83,7 @@ def test_explicit_root_that_does_not_exist(tmp_path: Path) -> None:
         find_workspace(root=tmp_path / "missing")
 
 
+@pytest.mark.req("spec-check", "1.3")
 def test_missing_kiro_folder_gives_a_helpful_message(tmp_path: Path) -> None:
     start = tmp_path / "project" / "src"
     start.mkdir(parents=True)
@@ -92,6 +96,7 @@ def test_missing_kiro_folder_gives_a_helpful_message(tmp_path: Path) -> None:
     assert "no .kiro/ folder" in message and "--root PATH" in message
 
 
+@pytest.mark.req("spec-check", "1.2")
 def test_cli_root_option_finds_specs_from_anywhere(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,6 +111,7 @@ def test_cli_root_option_finds_specs_from_anywhere(
     assert [row["name"] for row in json.loads(capsys.readouterr().out)["specs"]] == ["cart"]
 
 
+@pytest.mark.req("spec-check", "1.3")
 def test_cli_without_a_workspace_says_what_to_do(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -124,6 +130,7 @@ def test_a_kiro_file_is_not_a_workspace(tmp_path: Path) -> None:
         find_workspace(root=tmp_path)
 
 
+@pytest.mark.req("spec-check", "1.4")
 def test_specs_are_flat_sorted_and_hidden_folders_skipped(tmp_path: Path) -> None:
     workspace = make_specs(tmp_path, "zeta", "alpha", "alpha/nested-not-a-spec", ".trash",
                            ".git")
@@ -160,6 +167,7 @@ def test_config_is_read_with_known_and_unknown_keys(tmp_path: Path) -> None:
     assert spec.file_problems == {}
 
 
+@pytest.mark.req("spec-check", "4.1")
 def test_invalid_config_json_is_a_problem_with_its_line(tmp_path: Path) -> None:
     workspace = make_specs(tmp_path, "cart")
     write_spec_file(workspace, "cart", ".config.kiro", '{\n  "specId": "6f1c",\n}\n')
@@ -172,6 +180,7 @@ def test_invalid_config_json_is_a_problem_with_its_line(tmp_path: Path) -> None:
     assert spec.config.raw == {} and spec.kind == "feature"
 
 
+@pytest.mark.req("spec-check", "4.1")
 def test_config_with_wrong_values_keeps_them_and_points_at_their_line() -> None:
     config = parse_config('{\n  "specId": 7,\n  "workflowType": "vibes"\n}')
 
@@ -181,6 +190,7 @@ def test_config_with_wrong_values_keeps_them_and_points_at_their_line() -> None:
     assert "requirements-first" in problem.hint
 
 
+@pytest.mark.req("spec-check", "4.1")
 def test_config_that_is_not_an_object() -> None:
     config = parse_config("[1, 2]")
 
@@ -192,6 +202,7 @@ def test_empty_config_is_an_empty_config() -> None:
     assert parse_config("  \n") == SpecConfig()
 
 
+@pytest.mark.req("spec-check", "1.6")
 def test_updated_config_keeps_unknown_keys_and_their_order() -> None:
     original = '{"zeta": [1, 2], "specId": "6f1c", "nested": {"keep": true}, "specType": "feature"}'
     config = parse_config(original)
@@ -205,6 +216,7 @@ def test_updated_config_keeps_unknown_keys_and_their_order() -> None:
     assert config.raw["specType"] == "feature"  # the parsed config is not changed
 
 
+@pytest.mark.req("spec-check", "1.6")
 def test_updated_config_keeps_non_ascii_text() -> None:
     assert '"名前"' in parse_config('{"title": "名前"}').updated()
 
@@ -221,6 +233,7 @@ def test_cc_sdd_spec_json_is_read_intact(tmp_path: Path) -> None:
     assert spec.file_problems == {}
 
 
+@pytest.mark.req("spec-check", "4.1")
 def test_broken_cc_sdd_spec_json_is_a_problem(tmp_path: Path) -> None:
     workspace = make_specs(tmp_path, "cart")
     write_spec_file(workspace, "cart", "spec.json", '{"approvals": {\n  "design": tru\n}}')

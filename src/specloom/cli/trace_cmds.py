@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,11 @@ def _library_errors() -> tuple[type[Exception], ...]:
     return (UnknownSpecError, StoreError)
 
 
+def _render(args: argparse.Namespace, report: Any,
+            renderers: dict[str, Callable[[Any], str]]) -> None:
+    _emit(args, renderers[_format(args)](report))
+
+
 def run_trace(args: argparse.Namespace) -> int:
     from specloom.trace import render_trace
     from specloom.trace.matrix import build_trace
@@ -93,10 +99,9 @@ def run_trace(args: argparse.Namespace) -> int:
         report = build_trace(workspace, args.specs)
     except _library_errors() as exc:
         raise CliError(str(exc)) from None
-    renderers = {"json": render_trace.render_trace_json,
-                 "markdown": render_trace.render_trace_markdown,
-                 "text": render_trace.render_trace_text}
-    _emit(args, renderers[_format(args)](report))
+    _render(args, report, {"json": render_trace.render_trace_json,
+                           "markdown": render_trace.render_trace_markdown,
+                           "text": render_trace.render_trace_text})
     statuses = {c.status for s in report.specs for c in s.criteria}
     failing = {"orphaned": bool(report.orphans),
                "stale": bool(report.orphans) or "stale" in statuses,
@@ -107,17 +112,13 @@ def run_trace(args: argparse.Namespace) -> int:
 
 def configured_test_command(root: Path) -> str | None:
     """`[tool.specloom] test-command` from pyproject.toml, if set."""
-    import tomllib
+    from specloom.quality.settings import SettingsError, pyproject_table
 
-    pyproject = root / "pyproject.toml"
-    if not pyproject.is_file():
-        return None
     try:
-        with pyproject.open("rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise CliError(f"{pyproject}: cannot read ({exc})") from None
-    value = data.get("tool", {}).get("specloom", {}).get("test-command")
+        table, pyproject = pyproject_table(root)
+    except SettingsError as exc:
+        raise CliError(str(exc)) from None
+    value = table.get("test-command")
     if value is not None and not isinstance(value, str):
         raise CliError(f"{pyproject}: [tool.specloom] test-command must be a string")
     return value
@@ -166,9 +167,8 @@ def run_drift(args: argparse.Namespace) -> int:
         report = drift(workspace, args.specs)
     except _library_errors() as exc:
         raise CliError(str(exc)) from None
-    renderers = {"json": render_drift.render_drift_json,
-                 "markdown": render_drift.render_drift_markdown,
-                 "text": render_drift.render_drift_text}
-    _emit(args, renderers[_format(args)](report))
+    _render(args, report, {"json": render_drift.render_drift_json,
+                           "markdown": render_drift.render_drift_markdown,
+                           "text": render_drift.render_drift_text})
     drifted = any(d.drifted for d in report.criteria)
     return EXIT_FINDINGS if drifted and args.fail_on == "drift" else EXIT_OK

@@ -57,16 +57,23 @@ def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> str | None:
     return best
 
 
+def pyproject_table(root: Path) -> tuple[dict[str, Any], Path | None]:
+    """`[tool.specloom]` of the workspace's pyproject.toml ({} and None when there is none)."""
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return {}, None
+    table = _read_toml(pyproject).get("tool", {}).get("specloom")
+    return (table, pyproject) if isinstance(table, dict) else ({}, None)
+
+
 def load_settings(root: Path) -> CheckSettings:
     """Settings for the workspace at `root`; missing files mean defaults."""
     merged: dict[str, Any] = {}
     sources: list[str] = []
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        table = _read_toml(pyproject).get("tool", {}).get("specloom")
-        if isinstance(table, dict):
-            merged.update(table)
-            sources.append(str(pyproject))
+    table, pyproject = pyproject_table(root)
+    if pyproject is not None:
+        merged.update(table)
+        sources.append(str(pyproject))
     kiro_settings = root / ".kiro" / "settings" / "specloom.toml"
     if kiro_settings.is_file():
         data = _read_toml(kiro_settings)
