@@ -46,6 +46,7 @@ def _targets(links: list) -> set[tuple[str | None, str | None, int | None]]:
     return {(link.nodeid, link.criterion, link.prop) for link in links}
 
 
+@pytest.mark.req("traceability", "1.1", "1.2")
 def test_marker_forms_link_tests_classes_and_modules() -> None:
     links, problems = scan_python("tests/test_m.py", MARKERS)
     assert problems == []
@@ -60,6 +61,7 @@ def test_marker_forms_link_tests_classes_and_modules() -> None:
     assert all(link.kind == "test" for link in links)
 
 
+@pytest.mark.req("traceability", "1.3")
 def test_comment_and_docstring_tags_attach_to_the_function() -> None:
     source = '''\
 class Cart:
@@ -85,6 +87,7 @@ def other():
     assert by_criterion["3.1"] == ("other", "code", 13)
 
 
+@pytest.mark.req("traceability", "1.4")
 def test_property_tag_links_a_hypothesis_test() -> None:
     source = '''\
 from hypothesis import given, strategies as st
@@ -98,6 +101,7 @@ def test_quantity(n):
     assert link.nodeid == "tests/test_p.py::test_quantity"
 
 
+@pytest.mark.req("traceability", "1.3", "1.4")
 def test_other_languages_use_the_line_heuristic() -> None:
     source = '''\
 // specloom: cart 1.1
@@ -130,6 +134,7 @@ def test_unparsable_python_is_a_problem_not_a_crash() -> None:
         ("1.1", "tests/test_bad.py::test_x")]
 
 
+@pytest.mark.req("traceability", "1.6")
 def test_non_literal_marker_arguments_are_reported() -> None:
     source = ('import pytest\nSPEC = "cart"\n\n@pytest.mark.req(SPEC, "1.1")\n'
               'def test_x():\n  pass\n')
@@ -138,6 +143,7 @@ def test_non_literal_marker_arguments_are_reported() -> None:
     assert problems[0].line == 4
 
 
+@pytest.mark.req("traceability", "3.2", "3.3", "3.4", "3.5")
 def test_trace_matrix_statuses_tasks_and_orphans(tmp_path: Path) -> None:
     files = spec_files()
     files["tests/test_cart.py"] = '''\
@@ -177,6 +183,7 @@ def test_ghost():
     assert ("T001", "tests/test_cart.py", 11) in codes
 
 
+@pytest.mark.req("traceability", "7.3")
 def test_stale_when_criterion_text_changed_since_verified(tmp_path: Path) -> None:
     workspace = write_files(tmp_path, spec_files())
     store = FingerprintStore.load(tmp_path)
@@ -195,6 +202,7 @@ def test_fingerprint_ignores_whitespace_only_edits() -> None:
     assert fingerprint("THE system SHALL work") != fingerprint("THE system SHALL fail")
 
 
+@pytest.mark.req("traceability", "2.1")
 def test_gitignored_and_hidden_files_are_not_scanned(tmp_path: Path) -> None:
     tagged = "# specloom: cart 1.1\ndef f():\n    pass\n"
     files = spec_files()
@@ -206,6 +214,7 @@ def test_gitignored_and_hidden_files_are_not_scanned(tmp_path: Path) -> None:
     assert paths == {"kept.py", "untracked.py", "src/cart.py"}
 
 
+@pytest.mark.req("traceability", "2.2")
 def test_walk_outside_git_skips_venvs_and_hidden_folders(tmp_path: Path) -> None:
     tagged = "# specloom: cart 1.1\ndef f():\n    pass\n"
     files = spec_files()
@@ -216,6 +225,7 @@ def test_walk_outside_git_skips_venvs_and_hidden_folders(tmp_path: Path) -> None
     assert paths == {"app.py", "src/cart.py"}
 
 
+@pytest.mark.req("traceability", "3.1", "3.6")
 def test_trace_cli_formats_and_exit_codes(tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     files = spec_files()
@@ -307,6 +317,7 @@ def real():
 """
 
 
+@pytest.mark.req("traceability", "1.5")
 def test_tags_inside_ordinary_strings_are_not_links() -> None:
     fast = scan_python_fast("src/data.py", STRING_DATA, False)
     exact, _ = scan_python_exact("src/data.py", STRING_DATA)
@@ -315,6 +326,7 @@ def test_tags_inside_ordinary_strings_are_not_links() -> None:
     assert sorted(fast, key=repr) == sorted(exact, key=repr)
 
 
+@pytest.mark.req("traceability", "2.3")
 def test_nested_workspaces_are_left_to_themselves(tmp_path: Path) -> None:
     tagged = "# specloom: cart 1.1\ndef f():\n    pass\n"
     files = spec_files()

@@ -48,6 +48,7 @@ def _status(report: object) -> dict[str, str]:
     return {c.id: c.status for s in report.specs for c in s.criteria}  # type: ignore[attr-defined]
 
 
+@pytest.mark.req("traceability", "4.4", "5.1", "5.2", "5.4", "5.5", "5.6")
 def test_verify_reports_each_criterion(project: Workspace) -> None:
     report = verify(project, timeout=120)
     assert _status(report) == {"1.1": "verified", "1.2": "failing", "2.1": "failing",
@@ -69,6 +70,7 @@ def test_verify_reports_each_criterion(project: Workspace) -> None:
     assert list(stored["specs"]["cart"]) == ["1.1"]
 
 
+@pytest.mark.req("traceability", "7.4", "7.5")
 def test_edited_criterion_is_stale_until_accepted(project: Workspace) -> None:
     verify(project, timeout=120)
     requirements = project.root / ".kiro/specs/cart/requirements.md"
@@ -96,6 +98,7 @@ def test_verify_cli_outputs_and_exit_codes(project: Workspace, tmp_path: Path,
     assert run_cli(["--root", root, "verify", "--timeout", "0"]) == 2
 
 
+@pytest.mark.req("traceability", "4.4")
 def test_workspace_below_the_pytest_rootdir(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.pytest.ini_options]\naddopts = '-q'\n")
     files = spec_files()
@@ -105,6 +108,7 @@ def test_workspace_below_the_pytest_rootdir(tmp_path: Path) -> None:
     assert (status["1.1"], status["1.2"]) == ("verified", "failing")
 
 
+@pytest.mark.req("traceability", "5.3")
 def test_syntax_error_in_a_test_file_is_reported(tmp_path: Path) -> None:
     files = spec_files()
     files["tests/test_broken.py"] = ('import pytest\n\n@pytest.mark.req("cart", "1.1")\n'
@@ -117,6 +121,7 @@ def test_syntax_error_in_a_test_file_is_reported(tmp_path: Path) -> None:
     assert "tests/test_broken.py" in criterion.tests[0].message
 
 
+@pytest.mark.req("traceability", "5.3")
 def test_pytest_crash_is_reported(tmp_path: Path) -> None:
     files = spec_files()
     files["tests/conftest.py"] = 'raise RuntimeError("conftest exploded")\n'
@@ -128,6 +133,7 @@ def test_pytest_crash_is_reported(tmp_path: Path) -> None:
     assert "conftest exploded" in criterion.tests[0].message
 
 
+@pytest.mark.req("traceability", "5.3", "6.1")
 def test_runner_timeout_is_reported(tmp_path: Path) -> None:
     files = spec_files()
     files["tests/test_slow.py"] = ('import time\nimport pytest\n\n'
@@ -140,6 +146,7 @@ def test_runner_timeout_is_reported(tmp_path: Path) -> None:
     assert "timed out after 3 s" in criterion.tests[0].message
 
 
+@pytest.mark.req("traceability", "6.2", "6.3", "6.5")
 def test_other_runners_through_a_junit_command(tmp_path: Path) -> None:
     files = spec_files()
     files["web/cart.test.js"] = ('// specloom: cart 1.1\ntest("adds an item", () => {});\n\n'
@@ -162,6 +169,7 @@ Path(sys.argv[1]).write_text(
     assert "test-command" in without.specs[0].criteria[0].tests[0].message
 
 
+@pytest.mark.req("traceability", "8.1", "8.2")
 def test_drift_lists_commits_and_files_touching_linked_code(project: Workspace) -> None:
     root = project.root
     git_commit_all(root, "initial")
@@ -180,6 +188,7 @@ def test_drift_lists_commits_and_files_touching_linked_code(project: Workspace) 
     assert [d.code for d in drift_diagnostics(project)] == ["T007"]
 
 
+@pytest.mark.req("traceability", "8.3", "8.4", "8.5")
 def test_drift_reports_text_change_and_works_outside_git(
         project: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
     verify(project, timeout=120)
@@ -193,6 +202,7 @@ def test_drift_reports_text_change_and_works_outside_git(
     assert "not a git repository" in out and "criterion text changed" in out
 
 
+@pytest.mark.req("traceability", "4.1", "4.2")
 def test_plugin_is_inert_and_registers_the_marker(tmp_path: Path) -> None:
     (tmp_path / "test_plain.py").write_text(
         "import pytest\n\ndef test_plain():\n    pass\n\n"
@@ -206,6 +216,7 @@ def test_plugin_is_inert_and_registers_the_marker(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.json"))
 
 
+@pytest.mark.req("traceability", "8.6")
 def test_check_drift_gates_on_an_edited_criterion(
         project: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
     verify(project, timeout=120)
