@@ -11,3 +11,5 @@ echo "== specloom check (dogfood: specloom's own specs)"
 .venv/bin/specloom check
 echo "== pytest"
 .venv/bin/python -m pytest "$@"
+echo "== specloom verify (dogfood: each criterion of specloom's own specs against its linked tests)"
+.venv/bin/specloom verify

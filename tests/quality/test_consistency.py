@@ -139,3 +139,16 @@ def test_parallel_check_gives_the_same_report_as_serial(make_workspace: MakeWork
     assert parallel.files == serial.files
     assert set(parallel.sources) == set(serial.sources)
     assert len([d for d in serial.diagnostics if d.code == "C001"]) == 10
+
+
+@pytest.mark.req("spec-check", "5.5")
+def test_system_name_missing_from_the_glossary(make_workspace: MakeWorkspace) -> None:
+    files = good_spec()
+    requirements = files[".kiro/specs/cart/requirements.md"]
+    assert isinstance(requirements, str)
+    files[".kiro/specs/cart/requirements.md"] = requirements.replace(
+        "THE Cart_Service SHALL delete", "THE Basket_Store SHALL delete")
+    report = check_workspace(make_workspace(files), settings=CheckSettings(select=("A013",)))
+    (finding,) = report.diagnostics
+    assert (finding.line, finding.column, finding.end_column) == (22, 40, 52)
+    assert "'Basket_Store' is not in the Glossary" in finding.message

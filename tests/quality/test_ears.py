@@ -19,6 +19,7 @@ def codes(result: EarsResult) -> list[str]:
 # --- the five patterns, strict dialect ---------------------------------------------------------
 
 
+@pytest.mark.req("spec-check", "5.1")
 @pytest.mark.parametrize(
     ("text", "pattern", "kinds", "response"),
     [
@@ -85,6 +86,7 @@ def test_system_span_points_at_the_name_without_the() -> None:
     assert text[start:end] == "Cart_Service"
 
 
+@pytest.mark.req("spec-check", "5.2")
 def test_clause_offsets_point_at_the_clause_text() -> None:
     text = (
         "WHILE the cart is locked, WHEN the shopper pays, THE Cart_Service SHALL charge the card."
@@ -116,6 +118,7 @@ def test_several_triggers_joined_by_and_are_one_event() -> None:
 # --- the legacy dialect ------------------------------------------------------------------------
 
 
+@pytest.mark.req("spec-check", "5.1")
 @pytest.mark.parametrize(
     ("text", "pattern", "clause"),
     [

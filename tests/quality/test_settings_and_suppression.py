@@ -86,3 +86,17 @@ def test_suppression_comment_forms() -> None:
     assert found.silences("Z999", 4)
     assert found.silences("C002", 1)
     assert not found.silences("A001", 1)
+
+
+@pytest.mark.req("spec-check", "5.4")
+def test_code_spans_are_not_read_as_prose(make_workspace: MakeWorkspace) -> None:
+    files = good_spec()
+    files[".kiro/specs/cart/requirements.md"] = GOOD_REQUIREMENTS.replace(
+        "SHALL delete the item from the cart.",
+        "SHALL print `specloom rules <code> TBD` for the item.")
+    report = check_workspace(make_workspace(files), settings=CheckSettings(select=("A",)))
+    assert [d.code for d in report.diagnostics] == []
+    files[".kiro/specs/cart/requirements.md"] = GOOD_REQUIREMENTS.replace(
+        "SHALL delete the item from the cart.", "SHALL print TBD for the item.")
+    report = check_workspace(make_workspace(files), settings=CheckSettings(select=("A",)))
+    assert [d.code for d in report.diagnostics] == ["A011"]

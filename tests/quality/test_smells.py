@@ -27,6 +27,7 @@ def test_a_clean_criterion_has_no_smells() -> None:
     assert find_smells(CLEAN) == []
 
 
+@pytest.mark.req("spec-check", "5.4", "5.6")
 @pytest.mark.parametrize(
     ("code", "text", "words"),
     [

@@ -8,6 +8,7 @@ malformed files become diagnostics.
 from __future__ import annotations
 
 import difflib
+import re
 import multiprocessing
 import os
 import threading
@@ -190,6 +191,16 @@ def check_spec(spec: Spec, collector: _Collector) -> None:
         check_tasks(emit, spec.tasks, spec.requirements, spec.design)
 
 
+CODE_SPAN = re.compile(r"`[^`]*`")
+
+
+def mask_code_spans(text: str) -> str:
+    """Blank out `code spans`, keeping offsets: quoted syntax such as `<spec>` is not prose."""
+    if "`" not in text:
+        return text
+    return CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def check_criteria_text(emit: Emit, doc: RequirementsDoc) -> None:
     """EARS grammar, smells and glossary rules on each criterion's text."""
     path = doc.source.path
@@ -197,7 +208,7 @@ def check_criteria_text(emit: Emit, doc: RequirementsDoc) -> None:
     for requirement in doc.requirements:
         describes_defect = doc.kind == "bugfix" and requirement.number == "1"
         for criterion in requirement.criteria:
-            text = criterion.text
+            text = mask_code_spans(criterion.text)
             ears = None if describes_defect else parse_ears(text)
             findings = list(ears.findings) if ears is not None else []
             findings.extend(find_smells(text))
