@@ -8,9 +8,9 @@ malformed files become diagnostics.
 from __future__ import annotations
 
 import difflib
-import re
 import multiprocessing
 import os
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
