@@ -1,0 +1,220 @@
+"""`specloom steering show` (which steering is included and why) and `specloom init`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from specloom.cli.common import add_json_flag, print_json, workspace_from
+from specloom.cli.errors import EXIT_FINDINGS, EXIT_OK, CliError
+
+if TYPE_CHECKING:
+    from specloom.context.steering import SteeringSelection
+    from specloom.project.init import InitOutcome, SteeringProse
+    from specloom.project.scan import RepoFacts
+    from specloom.spec.workspace import Workspace
+
+
+def register(commands: Any) -> None:
+    steering = commands.add_parser("steering", help="inspect steering files",
+                                   description="Inspect the steering files agents receive.")
+    actions = steering.add_subparsers(dest="steering_command", metavar="SUBCOMMAND",
+                                      required=True)
+    show = actions.add_parser(
+        "show", help="which steering files would be included, why, and their token cost",
+        description="Show which steering files would be included for the given files and "
+                    "prompt, why (mode and matching pattern, mention or description words), "
+                    "which are excluded and why, and an estimate of their tokens "
+                    "(characters/4, rounded up).")
+    show.add_argument("--for", dest="for_paths", metavar="PATH", action="append", default=[],
+                      help="a file in the agent's context (repeatable); drives fileMatch")
+    show.add_argument("--prompt", default="", metavar="TEXT",
+                      help="the request text; drives auto and #name mentions")
+    add_json_flag(show)
+    show.set_defaults(handler=run_steering_show)
+
+    init = commands.add_parser(
+        "init", help="create .kiro/ and write product.md, tech.md and structure.md steering",
+        description="Scan the repository (languages, manifests, commands, layout) and write "
+                    ".kiro/steering/product.md, tech.md and structure.md, with a model-written "
+                    "overview when a model is configured. Files you edited are never "
+                    "overwritten without --force: specloom shows the diff instead. The folder "
+                    "is --root, or the current folder.",
+        epilog="Exit codes: 0 all files written or already up to date, 1 a file was left "
+               "alone because you edited it (see the diff), 2 usage error.")
+    init.add_argument("--no-llm", action="store_true", help="write the scanned facts only")
+    init.add_argument("--force", action="store_true",
+                      help="overwrite steering files even if you edited them")
+    init.add_argument("--model", metavar="M", help="model to write the overview with")
+    init.add_argument("--replay", metavar="RUN", help="replay the model calls of a recorded run")
+    add_json_flag(init)
+    init.set_defaults(handler=run_init)
+
+
+# -- steering show --------------------------------------------------------------------------
+
+def run_steering_show(args: argparse.Namespace) -> int:
+    from specloom.context.steering import select_steering
+
+    workspace = workspace_from(args)
+    paths = [_context_path(workspace, raw) for raw in args.for_paths]
+    selection = select_steering(workspace, paths=paths, prompt=args.prompt)
+    if args.json:
+        print_json(_selection_json(workspace, paths, args.prompt, selection))
+    else:
+        _print_selection(paths, args.prompt, selection)
+    return EXIT_OK
+
+
+def _context_path(workspace: Workspace, raw: str) -> str:
+    """A --for PATH as a workspace-relative path (from the current folder if it exists there)."""
+    candidate = Path(raw)
+    if not candidate.is_absolute() and (Path.cwd() / candidate).exists():
+        candidate = Path.cwd() / candidate
+    if candidate.is_absolute():
+        resolved = candidate.resolve()
+        if resolved.is_relative_to(workspace.root):
+            return resolved.relative_to(workspace.root).as_posix()
+    return raw.replace("\\", "/").removeprefix("./")
+
+
+def _selection_json(workspace: Workspace, paths: list[str], prompt: str,
+                    selection: SteeringSelection) -> dict[str, Any]:
+    from specloom.context.tokens import ESTIMATE_METHOD
+
+    def describe(file: Any) -> dict[str, Any]:
+        return {"name": file.name, "path": file.display_path, "scope": file.scope,
+                "inclusion": file.inclusion, "patterns": list(file.patterns),
+                "description": file.description}
+
+    return {
+        "root": str(workspace.root), "paths": paths, "prompt": prompt,
+        "token_estimate": ESTIMATE_METHOD,
+        "total_tokens": sum(item.tokens for item in selection.included),
+        "included": [{**describe(item.file), "reason": item.reason, "tokens": item.tokens}
+                     for item in selection.included],
+        "excluded": [{**describe(file), "reason": reason, "tokens": tokens}
+                     for (file, reason), tokens
+                     in zip(selection.excluded, selection.excluded_tokens, strict=True)],
+        "problems": [{"code": p.code, "severity": p.severity.label, "path": p.path,
+                      "line": p.line, "column": p.column, "message": p.message, "hint": p.hint}
+                     for p in selection.problems],
+    }
+
+
+def _print_selection(paths: list[str], prompt: str, selection: SteeringSelection) -> None:
+    from specloom.context.tokens import ESTIMATE_METHOD
+
+    print(f"Files in context: {', '.join(paths) if paths else '(none)'}")
+    print(f"Prompt: {prompt!r}" if prompt else "Prompt: (none)")
+    total = sum(item.tokens for item in selection.included)
+    rows = [(i.file.display_path, f"{i.tokens} tokens", i.reason) for i in selection.included]
+    print(f"\nIncluded: {len(rows)} file(s), {total} tokens")
+    _print_rows(rows)
+    skipped = [(f.display_path, f"({t} tokens)", why)
+               for (f, why), t in zip(selection.excluded, selection.excluded_tokens, strict=True)]
+    print(f"\nExcluded: {len(skipped)} file(s)")
+    _print_rows(skipped)
+    if selection.problems:
+        print(f"\nProblems: {len(selection.problems)}")
+        for p in selection.problems:
+            print(f"  {p.path}:{p.line}:{p.column}: {p.severity.label} {p.code} {p.message}")
+    print(f"\nTokens are estimated as {ESTIMATE_METHOD}.")
+
+
+def _print_rows(rows: list[tuple[str, str, str]]) -> None:
+    if not rows:
+        print("  (none)")
+        return
+    path_width = max(len(r[0]) for r in rows)
+    cost_width = max(len(r[1]) for r in rows)
+    for path, cost, why in rows:
+        print(f"  {path:<{path_width}}  {cost:>{cost_width}}  {why}")
+
+
+# -- init -----------------------------------------------------------------------------------
+
+def run_init(args: argparse.Namespace) -> int:
+    from specloom.project.init import apply_init, render_steering_files
+    from specloom.project.scan import scan_repository
+
+    root = Path(args.root or ".").expanduser().resolve()
+    if not root.is_dir():
+        raise CliError(f"--root {args.root}: no such folder")
+    facts = scan_repository(root)
+    notes: list[str] = []
+    prose, usage = (None, None) if args.no_llm else _model_prose(args, root, facts, notes)
+    outcomes = apply_init(root, render_steering_files(facts, prose), force=args.force)
+    conflicts = [o for o in outcomes if o.plan.action == "conflict" and not o.written]
+    if args.json:
+        print_json(_init_json(root, outcomes, notes, prose is not None, usage))
+    else:
+        _print_init(outcomes, notes, usage)
+    return EXIT_FINDINGS if conflicts else EXIT_OK
+
+
+def _model_prose(args: argparse.Namespace, root: Path, facts: RepoFacts,
+                 notes: list[str]) -> tuple[SteeringProse | None, str | None]:
+    """The model's overview and the usage line, or (None, None) with a note saying why not."""
+    from pydantic_ai.exceptions import AgentRunError
+
+    from specloom.project.init import write_prose
+    from specloom.spec.workspace import Workspace
+
+    try:
+        sessions = importlib.import_module("specloom.models.session")
+        errors = importlib.import_module("specloom.models.errors")
+    except ImportError:
+        notes.append("the model layer is not available in this install; writing the facts "
+                     "only (use --no-llm to skip the model on purpose)")
+        return None, None
+    try:
+        session = sessions.open_model_session(Workspace(root), model=args.model,
+                                              replay=args.replay, command="init")
+    except errors.ModelConfigError as exc:
+        notes.append(f"{exc}")
+        notes.append("continuing with the facts only (no model-written overview)")
+        return None, None
+    except errors.ModelCallError as exc:  # e.g. ReplayError: --replay RUN has no such record
+        raise CliError(str(exc)) from None
+    tiny_note = session.note()
+    if tiny_note:
+        notes.append(str(tiny_note))
+    try:
+        return write_prose(session.model, facts), str(session.usage_line())
+    except (errors.ModelCallError, AgentRunError, OSError) as exc:
+        notes.append(f"the model call failed ({exc}); wrote the facts only")
+        return None, str(session.usage_line())
+    finally:
+        session.close()
+
+
+def _init_json(root: Path, outcomes: list[InitOutcome], notes: list[str], prose: bool,
+               usage: str | None) -> dict[str, Any]:
+    return {
+        "root": str(root), "model_prose": prose, "usage": usage, "notes": notes,
+        "files": [{"path": o.plan.path, "action": o.plan.action, "written": o.written,
+                   "diff": o.plan.diff} for o in outcomes],
+    }
+
+
+def _print_init(outcomes: list[InitOutcome], notes: list[str], usage: str | None) -> None:
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    for outcome in outcomes:
+        plan = outcome.plan
+        if plan.action == "conflict" and not outcome.written:
+            print(f"kept      {plan.path}: you edited it (or specloom did not write it); "
+                  "specloom would change it like this:")
+            sys.stdout.write(plan.diff if plan.diff.endswith("\n") else plan.diff + "\n")
+            print("          to apply: run 'specloom init --force' (replaces your version), "
+                  "or copy the lines you want from the diff")
+            continue
+        verb = {"create": "created", "update": "updated", "unchanged": "unchanged",
+                "conflict": "overwrote"}[plan.action]
+        print(f"{verb:<9} {plan.path}")
+    if usage:
+        print(usage)

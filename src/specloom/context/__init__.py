@@ -1,0 +1,1 @@
+"""Context for agents and models: steering selection, `#[[file:...]]` inlining, token estimates."""
