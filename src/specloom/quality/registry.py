@@ -9,13 +9,15 @@ from specloom.quality.rule import Rule
 
 @cache
 def all_rules() -> dict[str, Rule]:
-    from specloom.quality import consistency, ears, glossary, smells, structure
     from specloom.context import rules as steering_rules
+    from specloom.mcp_client import rules as mcp_rules
+    from specloom.quality import consistency, ears, glossary, smells, structure
     from specloom.trace import rules as trace_rules
 
     rules: dict[str, Rule] = {}
     for module_rules in (structure.RULES, ears.RULES, smells.RULES, glossary.RULES,
-                         consistency.RULES, trace_rules.RULES, steering_rules.RULES):
+                         consistency.RULES, trace_rules.RULES, steering_rules.RULES,
+                         mcp_rules.RULES):
         for rule in module_rules:
             rules[rule.code] = rule
     return dict(sorted(rules.items()))
