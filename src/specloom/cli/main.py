@@ -12,10 +12,17 @@ import sys
 from collections.abc import Sequence
 
 from specloom import __version__
-from specloom.cli import check_cmd, mcp_cmds, spec_cmds, steering_cmds, trace_cmds
+from specloom.cli import (
+    agent_cmds,
+    check_cmd,
+    mcp_cmds,
+    spec_cmds,
+    steering_cmds,
+    trace_cmds,
+)
 from specloom.cli.errors import EXIT_USAGE, CliError
 
-COMMAND_MODULES = (check_cmd, spec_cmds, trace_cmds, steering_cmds, mcp_cmds)
+COMMAND_MODULES = (check_cmd, spec_cmds, trace_cmds, steering_cmds, mcp_cmds, agent_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

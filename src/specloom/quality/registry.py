@@ -9,6 +9,7 @@ from specloom.quality.rule import Rule
 
 @cache
 def all_rules() -> dict[str, Rule]:
+    from specloom.agent.hooks import rules as hook_rules
     from specloom.context import rules as steering_rules
     from specloom.mcp_client import rules as mcp_rules
     from specloom.quality import consistency, ears, glossary, smells, structure
@@ -17,7 +18,7 @@ def all_rules() -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
     for module_rules in (structure.RULES, ears.RULES, smells.RULES, glossary.RULES,
                          consistency.RULES, trace_rules.RULES, steering_rules.RULES,
-                         mcp_rules.RULES):
+                         mcp_rules.RULES, hook_rules.RULES):
         for rule in module_rules:
             rules[rule.code] = rule
     return dict(sorted(rules.items()))
