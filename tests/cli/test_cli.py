@@ -12,7 +12,7 @@ import pytest
 from specloom import __version__
 from specloom.cli.main import main
 
-from conftest import GOOD_TASKS, MakeWorkspace, good_spec
+from spec_fixtures import GOOD_TASKS, MakeWorkspace, good_spec
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

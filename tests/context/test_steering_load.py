@@ -7,7 +7,7 @@ from pathlib import Path
 from specloom.context.rules import RULES
 from specloom.context.steering import load_steering
 
-from conftest import MakeWorkspace
+from spec_fixtures import MakeWorkspace
 
 
 def test_no_front_matter_means_always(make_workspace: MakeWorkspace, tmp_path: Path) -> None:

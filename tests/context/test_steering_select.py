@@ -7,7 +7,7 @@ from pathlib import Path
 from specloom.context.steering import render_steering, select_steering
 from specloom.context.tokens import estimate_tokens
 
-from conftest import MakeWorkspace
+from spec_fixtures import MakeWorkspace
 
 FILES = {
     "AGENTS.md": "Agents: run the tests.\n",

@@ -10,7 +10,7 @@ import pytest
 
 from specloom.cli import steering_cmds
 
-from conftest import MakeWorkspace
+from spec_fixtures import MakeWorkspace
 
 
 def run_cli(root: Path, *argv: str) -> int:

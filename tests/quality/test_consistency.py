@@ -7,7 +7,7 @@ import pytest
 from specloom.quality.check import check_workspace
 from specloom.quality.settings import CheckSettings
 
-from conftest import GOOD_DESIGN, GOOD_TASKS, MakeWorkspace, good_spec
+from spec_fixtures import GOOD_DESIGN, GOOD_TASKS, MakeWorkspace, good_spec
 
 ONLY_CONSISTENCY = CheckSettings(select=("C", "S"))
 

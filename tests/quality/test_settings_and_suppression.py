@@ -9,7 +9,7 @@ from specloom.quality.rule import Severity
 from specloom.quality.settings import CheckSettings, SettingsError, load_settings
 from specloom.quality.suppression import find_suppressions
 
-from conftest import GOOD_REQUIREMENTS, MakeWorkspace, good_spec
+from spec_fixtures import GOOD_REQUIREMENTS, MakeWorkspace, good_spec
 
 VAGUE = GOOD_REQUIREMENTS.replace("SHALL delete the item from the cart.",
                                   "SHALL quickly delete the item from the cart.")

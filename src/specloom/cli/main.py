@@ -15,6 +15,7 @@ from specloom import __version__
 from specloom.cli import (
     agent_cmds,
     check_cmd,
+    extract_cmds,
     mcp_cmds,
     spec_cmds,
     steering_cmds,
@@ -22,7 +23,8 @@ from specloom.cli import (
 )
 from specloom.cli.errors import EXIT_USAGE, CliError
 
-COMMAND_MODULES = (check_cmd, spec_cmds, trace_cmds, steering_cmds, mcp_cmds, agent_cmds)
+COMMAND_MODULES = (check_cmd, spec_cmds, trace_cmds, steering_cmds, extract_cmds, mcp_cmds,
+                   agent_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

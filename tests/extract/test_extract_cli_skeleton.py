@@ -1,0 +1,97 @@
+"""`specloom extract --no-llm`: the skeleton passes `check`, is marked extracted, and the command
+refuses to overwrite a spec a person wrote."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from extract_shop_project import run_cli, write_project
+
+from specloom.cli.errors import CliError
+from specloom.extract.draft import cited_facts
+from specloom.quality.check import check_workspace
+from specloom.quality.rule import Severity
+from specloom.spec.loader import load_spec
+from specloom.spec.workspace import Workspace
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    """A fresh copy of the shop project (with a `.kiro/` folder) in a temporary folder."""
+    return write_project(tmp_path / "proj")
+
+
+def test_no_llm_spec_passes_check_and_cites_facts(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm") == 0
+    out, err = capsys.readouterr()
+    assert "extract: [1/" in err and "linked to existing tests" in out
+    assert '@pytest.mark.req("shop", ' in out
+    report = check_workspace(Workspace(shop), ["shop"])
+    assert not [d for d in report.diagnostics if d.severity >= Severity.ERROR]
+    assert {d.code for d in report.diagnostics} <= {"A011", "A005", "A008", "A013"}
+    spec = load_spec(Workspace(shop), "shop")
+    assert spec.requirements is not None and spec.design is not None and spec.tasks is None
+    facts = json.loads((shop / ".kiro/specs/shop/facts.json").read_text())
+    known = {f["id"] for f in facts["facts"]}
+    lines = (shop / ".kiro/specs/shop/requirements.md").read_text().splitlines()
+    criteria = [line for line in lines if line[:1].isdigit()]
+    assert criteria and all(set(cited_facts(line)) <= known and cited_facts(line)
+                            for line in criteria)
+    assert "WHEN a client sends GET /items/{name}, THE Api SHALL" in "\n".join(criteria)
+    design = (shop / ".kiro/specs/shop/design.md").read_text()
+    assert "```mermaid" in design and "shop_api --> shop_store" in design
+    assert "NotFound" in design and "`price`: `float` = `0.0`" in design
+
+
+def test_config_marks_extracted_and_unreviewed(shop: Path) -> None:
+    run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm", "--json")
+    config = json.loads((shop / ".kiro/specs/shop/.config.kiro").read_text())
+    assert config["specloom"] == {"origin": "extracted", "reviewed": False, "source": "shop",
+                                  "writer": "skeleton"}
+    assert config["workflowType"] == "requirements-first" and config["specId"]
+
+
+def test_json_report(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm", "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["written_by"] == "skeleton" and data["facts"]["route"] == 2
+    assert data["linked_criteria"] > 0 and len(data["skipped"]) == 2
+
+
+def test_refuses_a_person_written_spec(shop: Path) -> None:
+    folder = shop / ".kiro/specs/shop"
+    folder.mkdir()
+    (folder / "requirements.md").write_text("# Requirements\n")
+    with pytest.raises(CliError, match="not extracted by specloom"):
+        run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm", "--force")
+    assert (folder / "requirements.md").read_text() == "# Requirements\n"
+
+
+def test_replacing_an_extracted_spec_needs_force(shop: Path) -> None:
+    run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm")
+    spec_id = json.loads((shop / ".kiro/specs/shop/.config.kiro").read_text())["specId"]
+    with pytest.raises(CliError, match="--force"):
+        run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm")
+    assert run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm", "--force") == 0
+    config = json.loads((shop / ".kiro/specs/shop/.config.kiro").read_text())
+    assert config["specId"] == spec_id
+    config["specloom"]["reviewed"] = True
+    (shop / ".kiro/specs/shop/.config.kiro").write_text(json.dumps(config))
+    with pytest.raises(CliError, match="reviewed by a person"):
+        run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm", "--force")
+
+
+def test_bad_name_and_missing_path(shop: Path) -> None:
+    with pytest.raises(CliError, match="kebab-case"):
+        run_cli(shop, str(shop / "shop"), "--name", "Shop Spec", "--no-llm")
+    with pytest.raises(CliError, match="no such file"):
+        run_cli(shop, str(shop / "nowhere"), "--name", "shop", "--no-llm")
+
+
+def test_model_layer_missing_suggests_no_llm(shop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(__import__("sys").modules, "specloom.models.session", None)
+    with pytest.raises(CliError, match="--no-llm"):
+        run_cli(shop, str(shop / "shop"), "--name", "shop")
+    assert not (shop / ".kiro/specs/shop").exists()
