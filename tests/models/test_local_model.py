@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -31,15 +32,15 @@ def model() -> LocalModel:
 
 def test_grammar_constrains_the_answer(model: LocalModel) -> None:
     agent = Agent(model, instructions="Answer yes or no.")
-    result = agent.run_sync("Is the sky blue?", model_settings={"extra_body": {"grammar": YES_NO}})
+    result = asyncio.run(agent.run("Is the sky blue?", model_settings={"extra_body": {"grammar": YES_NO}}))
     assert result.output in {"yes", "no"}
     assert result.usage.output_tokens >= 1
 
 
 def test_ears_grammar_output_parses(model: LocalModel) -> None:
     agent = Agent(model)
-    result = agent.run_sync("Write one requirement for a login page.",
-                            model_settings={"extra_body": {"grammar": EARS}, "max_tokens": 80})
+    result = asyncio.run(agent.run("Write one requirement for a login page.",
+                            model_settings={"extra_body": {"grammar": EARS}, "max_tokens": 80}))
     text = result.output
     assert text.startswith("WHEN ") and ", THE System SHALL " in text
 
@@ -49,22 +50,22 @@ def test_structured_output_is_constrained_by_the_schema(model: LocalModel) -> No
         title: str
         done: bool
 
-    result = Agent(model, output_type=Task).run_sync("A task about login.",
-                                                     model_settings={"max_tokens": 64})
+    result = asyncio.run(Agent(model, output_type=Task).run("A task about login.",
+                                                     model_settings={"max_tokens": 64}))
     assert isinstance(result.output, Task)
 
 
 def test_same_prompt_same_answer(model: LocalModel) -> None:
     agent = Agent(model)
     settings = {"max_tokens": 12}
-    assert agent.run_sync("Name a colour.", model_settings=settings).output == \
-        agent.run_sync("Name a colour.", model_settings=settings).output
+    assert asyncio.run(agent.run("Name a colour.", model_settings=settings)).output == \
+        asyncio.run(agent.run("Name a colour.", model_settings=settings)).output
 
 
 def test_local_session_records_and_shows_the_note(tmp_path: Path, model: LocalModel) -> None:
     session = open_model_session(Workspace(tmp_path), command="demo")
     assert session.is_local and session.name == "local" and supports_grammar(session)
-    Agent(session.model).run_sync("Yes or no?", model_settings={"extra_body": {"grammar": YES_NO}})
+    asyncio.run(Agent(session.model).run("Yes or no?", model_settings={"extra_body": {"grammar": YES_NO}}))
     session.close()
     assert session.note() == TINY_NOTE
     line = session.usage_line()

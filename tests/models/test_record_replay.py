@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def workflow(session: ModelSession, prompt: str = "Summarise the spec") -> str:
     def word_count(text: str) -> int:
         return len(text.split())
 
-    result = agent.run_sync(prompt)
+    result = asyncio.run(agent.run(prompt))
     return result.output.model_dump_json() + "\n" + session.usage_line()
 
 
@@ -125,6 +126,6 @@ def test_text_answers_round_trip(tmp_path: Path) -> None:
     model = RecordingModel(FunctionModel(lambda m, i: ModelResponse(parts=[TextPart("hello")])),
                            recorder)
     recorder.write_meta({"run_id": "r2", "model": "function"})
-    assert Agent(model).run_sync("hi").output == "hello"
+    assert asyncio.run(Agent(model).run("hi")).output == "hello"
     replay = open_model_session(Workspace(tmp_path), replay="r2", command="t")
-    assert Agent(replay.model).run_sync("hi").output == "hello"
+    assert asyncio.run(Agent(replay.model).run("hi")).output == "hello"

@@ -14,17 +14,19 @@ from collections.abc import Sequence
 from specloom import __version__
 from specloom.cli import (
     agent_cmds,
+    author_cmds,
     check_cmd,
     extract_cmds,
     mcp_cmds,
+    run_cmds,
     spec_cmds,
     steering_cmds,
     trace_cmds,
 )
 from specloom.cli.errors import EXIT_USAGE, CliError
 
-COMMAND_MODULES = (check_cmd, spec_cmds, trace_cmds, steering_cmds, extract_cmds, mcp_cmds,
-                   agent_cmds)
+COMMAND_MODULES = (check_cmd, spec_cmds, author_cmds, steering_cmds, trace_cmds, extract_cmds,
+                   run_cmds, mcp_cmds, agent_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

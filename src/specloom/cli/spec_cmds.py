@@ -58,11 +58,22 @@ def run_list(args: argparse.Namespace) -> int:
         print(f"No specs in {workspace.relative(workspace.specs_dir)}/.")
         return EXIT_OK
     width = max(len(r["name"]) for r in rows)
-    print(f"{'SPEC':<{width}}  {'TYPE':<7}  {'PHASE':<12}  TASKS")
+    print(f"{'SPEC':<{width}}  {'TYPE':<7}  {'PHASE':<12}  {'TASKS':<7}  REVIEW")
     for row in rows:
         tasks = f"{row['tasks_done']}/{row['tasks_total']}" if row["tasks_total"] else "-"
-        print(f"{row['name']:<{width}}  {row['type']:<7}  {row['phase']:<12}  {tasks}")
+        print(f"{row['name']:<{width}}  {row['type']:<7}  {row['phase']:<12}  {tasks:<7}  "
+              f"{review_summary(row['approvals'])}")
     return EXIT_OK
+
+
+def review_summary(approvals: dict[str, str]) -> str:
+    """STALE (or EDITED) names the phases to look at; otherwise how many are approved."""
+    flagged = [f"{state.upper()}: {', '.join(p for p, v in approvals.items() if v == state)}"
+               for state in ("edited", "stale") if state in approvals.values()]
+    if flagged:
+        return "; ".join(flagged)
+    approved = sum(1 for value in approvals.values() if value == "approved")
+    return f"approved {approved}/{len(approvals)}" if approved else "not approved"
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -76,6 +87,9 @@ def run_show(args: argparse.Namespace) -> int:
     print(f"  path:   {data['path']}")
     print(f"  phase:  {data['phase']}")
     print(f"  files:  {', '.join(d.rsplit('/', 1)[-1] for d in data['documents']) or 'none'}")
+    print("  review:")
+    for phase, state in data["approvals"].items():
+        print(f"    {phase:<13} {state}")
     if "requirements" in data:
         patterns = ", ".join(f"{k} {v}" for k, v in data["ears_patterns"].items())
         print(f"  requirements: {len(data['requirements'])}, criteria: {data['criteria']}"

@@ -9,6 +9,7 @@ pydantic-ai `Model`; it must not open sessions, read configuration or write the 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import tempfile
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic_ai.direct import model_request_sync
+from pydantic_ai.direct import model_request
 from pydantic_ai.messages import (
     ModelMessage,
     ModelRequest,
@@ -115,7 +116,8 @@ def write_grounded(model: Model, sheet: FactSheet, spec_name: str, max_repairs: 
     for round_number in range(max_repairs + 1):
         if progress:
             progress(f"model round {round_number + 1} of at most {max_repairs + 1}")
-        response = model_request_sync(model, messages)
+        # asyncio.run closes its loop; model_request_sync would leave one open per process
+        response = asyncio.run(model_request(model, messages))
         messages.append(response)
         try:
             parsed = parse_answer(_text_of(response), sheet)

@@ -121,10 +121,13 @@ SECTION = re.compile(r"^\s*={2,}\s*(product|tech|structure)\s*={2,}\s*$",
 
 def write_prose(model: Model, facts: RepoFacts) -> SteeringProse:
     """Ask `model` for a short overview per file, grounded in the rendered facts."""
+    import asyncio
+
     from pydantic_ai import Agent
 
     agent = Agent(model, instructions=PROSE_INSTRUCTIONS, output_type=str)
-    result = agent.run_sync(facts_prompt(facts))
+    # asyncio.run closes its event loop; Agent.run_sync would leave one open per call
+    result = asyncio.run(agent.run(facts_prompt(facts)))
     return parse_prose(result.output)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from specloom.quality.ears import parse_ears
 from specloom.spec.loader import Spec
 from specloom.spec.tasks import TaskStatus
+from specloom.workflows.approval import approval_state
 
 
 def spec_row(spec: Spec) -> dict[str, Any]:
@@ -21,6 +22,7 @@ def spec_row(spec: Spec) -> dict[str, Any]:
         "tasks_done": done,
         "tasks_total": total,
         "path": spec.display_path,
+        "approvals": dict(approval_state(spec)),
     }
 
 

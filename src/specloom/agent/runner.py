@@ -1,0 +1,572 @@
+"""The task runner: pick the next task, run the agent on it, verify, and set its status.
+
+For each task: a checkpoint snapshot, the preTaskExecution hook, `[-]` in tasks.md, the agent
+loop (a snapshot and an atomic run record after every turn; promptSubmit before, agentStop
+after, and another turn for each askAgent prompt), then the verification gate. `[x]` is set only
+when the agent reports done AND the verification passes: the project's test command and the
+tests linked to every criterion the task cites. Anything else leaves the task `[-]` with the
+reason shown and recorded. Checkpoint tasks only run the test command.
+
+The model can never set status: it has no tool for it, and its "done" is only a claim. Status
+changes go through `specloom.spec.task_status.set_task_status` and nothing else. This module
+must not print; progress goes to the `progress` callback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field
+
+from specloom.agent import run_record as records
+from specloom.agent.budget import Budget, BudgetPolicy
+from specloom.agent.context_builder import ContextBuilder, TaskContextError, cited_criteria
+from specloom.agent.run_record import TaskRecord
+from specloom.spec.loader import Spec, load_spec
+from specloom.spec.task_status import set_task_status
+from specloom.spec.tasks import Task, TasksDoc, TaskStatus
+from specloom.spec.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pydantic_ai import Agent
+    from pydantic_ai.models import Model
+    from pydantic_ai.tools import Tool
+
+    from specloom.agent.hooks import HookDispatcher, HookOutcome
+    from specloom.models.usage import UsageTotals
+
+Progress = Callable[[str], None]
+ToolsFactory = Callable[["HookDispatcher"], Sequence["Tool[Any]"]]
+MAX_HOOK_ROUNDS = 3
+OUTPUT_TAIL = 4000
+
+
+class RunnerError(Exception):
+    """The run cannot start: unknown spec or task, unreadable tasks.md. Says what to do."""
+
+
+class TaskReport(BaseModel):
+    """The agent's final report. `done` is a claim; specloom verifies it."""
+
+    done: bool = Field(description="true if you believe the task is complete")
+    summary: str = Field(description="what you changed and how you tested it, or why not done")
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    spec: str
+    task: str | None = None
+    all: bool = False
+    keep_going: bool = False
+    mode: str = "autopilot"
+    max_turns: int = 40
+    trust_all_tools: bool = False
+    test_command: str | None = None
+    verify_timeout: float = 600.0
+    context_tokens: int = 128_000
+    summarise_at: float = 0.8
+    run_id: str | None = None
+    home: Path | None = None
+
+
+@dataclass
+class TaskOutcome:
+    task: str
+    title: str
+    state: str                      # run_record states: verified, unverified, not-done, ...
+    status: str                     # the task's status in tasks.md afterwards
+    reason: str | None = None
+    summary: str | None = None
+    turns: int = 0
+    usage: dict[str, object] = field(default_factory=dict)
+    unlinked: list[str] = field(default_factory=list)   # cited criteria without linked tests
+    resumed_from: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    spec: str
+    outcomes: list[TaskOutcome] = field(default_factory=list)
+    stopped: str | None = None
+    usage: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.outcomes) and all(o.state == records.VERIFIED for o in self.outcomes)
+
+    def to_json(self) -> dict[str, object]:
+        return {"schema_version": 1, "kind": "run", "run_id": self.run_id, "spec": self.spec,
+                "ok": self.ok, "stopped": self.stopped, "usage": self.usage,
+                "tasks": [o.to_json() for o in self.outcomes]}
+
+
+# -- task selection ---------------------------------------------------------------------------
+
+def runnable_tasks(doc: TasksDoc, named: str | None = None) -> list[Task]:
+    """Open tasks in order: leaves only (sub-tasks before their parent is done), optional
+    sub-tasks only when named; a named parent means its open required sub-tasks."""
+    if named is not None:
+        task = doc.task(named.rstrip("."))
+        if task is None:
+            known = ", ".join(t.id for t in doc.tasks[:20])
+            raise RunnerError(f"no task {named!r} in {doc.source.path}; tasks: {known}")
+        children = doc.children(task.id)
+        if not children:
+            return [task] if task.status is not TaskStatus.DONE else []
+        return [c for c in children if not c.optional and c.status is not TaskStatus.DONE]
+    return [t for t in doc.tasks
+            if not doc.children(t.id) and not t.optional and t.status is not TaskStatus.DONE]
+
+
+# -- the runner -------------------------------------------------------------------------------
+
+class TaskRunner:
+    """Runs the tasks of one spec with one model; see the module docstring."""
+
+    def __init__(self, workspace: Workspace, model: Model, options: RunOptions, *,
+                 progress: Progress | None = None, tools: ToolsFactory | None = None,
+                 hooks: HookDispatcher | None = None, checkpoints: Any = None) -> None:
+        self.workspace = workspace
+        self.model = model
+        self.options = options
+        self.progress = progress or (lambda _: None)
+        self.hooks = hooks if hooks is not None else _load_dispatcher(workspace)
+        self.checkpoints = checkpoints if checkpoints is not None else _checkpoints(workspace)
+        self.tools_factory = tools or self._default_tools
+        self.run_id = options.run_id or _new_run_id()
+        self._totals: UsageTotals | None = None
+
+    # - the run -
+
+    def run(self) -> RunReport:
+        report = RunReport(self.run_id, self.options.spec)
+        attempted: set[str] = set()
+        self._tasks_doc()  # an unknown spec or a missing plan fails before anything is written
+        try:
+            while (task := self._next_task(attempted)) is not None:
+                attempted.add(task.id)
+                outcome = self.run_task(task)
+                report.outcomes.append(outcome)
+                stop = self._stop_reason(outcome)
+                if stop is not None or not (self.options.all or self._named_parent()):
+                    report.stopped = stop
+                    break
+            if not report.outcomes:
+                report.stopped = "nothing to run: no open task" + (
+                    f" {self.options.task}" if self.options.task else "")
+        except KeyboardInterrupt:
+            report.stopped = "interrupted (Ctrl-C); run again to resume"
+            raise
+        finally:
+            report.usage = _sum_usage(report.outcomes)
+            records.save_run_summary(self.workspace.root, self.run_id, report.to_json())
+        return report
+
+    def _named_parent(self) -> bool:
+        named = self.options.task
+        if named is None:
+            return False
+        doc = self._tasks_doc()
+        return bool(doc.children(named.rstrip(".")))
+
+    def _stop_reason(self, outcome: TaskOutcome) -> str | None:
+        if outcome.state in (records.FAILED, records.BLOCKED, records.INTERRUPTED):
+            return f"task {outcome.task}: {outcome.reason}"
+        if outcome.state == records.VERIFIED:
+            return None
+        if outcome.state == records.CHECKPOINT_FAILED or not self.options.keep_going:
+            return f"task {outcome.task} could not be verified: {outcome.reason}"
+        return None
+
+    def _tasks_doc(self) -> TasksDoc:
+        spec = self._spec()
+        if spec.tasks is None:
+            raise RunnerError(f"{spec.display_path}/tasks.md is missing or unreadable; "
+                              "write the implementation plan first")
+        return spec.tasks
+
+    def _spec(self) -> Spec:
+        if self.options.spec not in self.workspace.spec_names():
+            known = ", ".join(self.workspace.spec_names()) or "none"
+            raise RunnerError(f"no spec {self.options.spec!r} under .kiro/specs/ (specs: {known})")
+        return load_spec(self.workspace, self.options.spec)
+
+    def _next_task(self, attempted: set[str]) -> Task | None:
+        doc = self._tasks_doc()  # fresh from disk: a person may have edited it meanwhile
+        for task in runnable_tasks(doc, self.options.task):
+            if task.id not in attempted:
+                return task
+        return None
+
+    # - one task -
+
+    def run_task(self, task: Task) -> TaskOutcome:
+        self.progress(f"task {task.id} {task.title}: starting (run {self.run_id})")
+        self._snapshot(f"before task {task.id}")
+        if task.is_checkpoint:
+            return self._checkpoint_task(task)
+        pre = self._dispatch("preTaskExecution", task=task.id)
+        self._set_status(task, TaskStatus.IN_PROGRESS)
+        record = self._start_record(task)
+        outcome = self._agent_task(task, record, pre)
+        post = self._dispatch("postTaskExecution", task=task.id)
+        if post.errors:
+            outcome.reason = "; ".join(filter(None, [outcome.reason, *post.errors]))
+        return outcome
+
+    def _start_record(self, task: Task) -> TaskRecord:
+        previous = records.latest_record(self.workspace.root, self.options.spec, task.id)
+        record = TaskRecord(self.options.spec, task.id, task.title, self.run_id)
+        if previous is not None and previous.state != records.VERIFIED \
+                and task.status is TaskStatus.IN_PROGRESS:
+            record.messages = previous.messages
+            record.resumed_from = previous.run_id
+            record.reason = previous.reason
+        records.save_record(self.workspace.root, record)
+        return record
+
+    def _agent_task(self, task: Task, record: TaskRecord, pre: HookOutcome) -> TaskOutcome:
+        from specloom.models.usage import UsageTotals
+
+        self._totals = UsageTotals()
+        done = records.done_summaries(self.workspace.root, self.options.spec)
+        builder = ContextBuilder(self.workspace, self.options.spec, task.id, done=done,
+                                 home=self.options.home)
+        budget = Budget(BudgetPolicy(self.options.context_tokens, self.options.summarise_at))
+        try:
+            context = builder.build()
+        except TaskContextError as exc:
+            return self._finish(task, record, records.FAILED, str(exc))
+        budget.instructions_tokens = context.tokens
+        prompt = self._prompt(task, context.prompt, record, pre)
+        if prompt is None:
+            return self._finish(task, record, records.BLOCKED,
+                                "a promptSubmit hook blocked the task prompt")
+        agent = self._agent(builder, budget)
+        try:
+            report = asyncio.run(self._rounds(agent, task, record, builder, budget, prompt))
+        except KeyboardInterrupt:
+            self._finish(task, record, records.INTERRUPTED, "interrupted; run again to resume")
+            raise
+        except Exception as exc:  # model call failures and the turn limit end the task here
+            return self._finish(task, record, *_failure(exc, self.options.max_turns))
+        record.claim = report.model_dump()
+        if not report.done:
+            return self._finish(task, record, records.NOT_DONE,
+                                f"the agent did not report the task done: {report.summary}")
+        return self._gate(task, record)
+
+    def _prompt(self, task: Task, prompt: str, record: TaskRecord,
+                pre: HookOutcome) -> str | None:
+        if record.resumed_from:
+            prompt = (f"Continue task {task.id} where you left off (run {record.resumed_from}). "
+                      f"Last state: {record.reason or 'interrupted'}")
+        extra = [*pre.context, *pre.errors]
+        submitted = self._dispatch("promptSubmit", prompt=prompt, task=task.id)
+        if submitted.blocked:
+            return None
+        extra += [*submitted.agent_prompts, *submitted.context, *submitted.errors]
+        return "\n\n".join([prompt, *extra])
+
+    def _agent(self, builder: ContextBuilder, budget: Budget) -> Agent[None, TaskReport | str]:
+        from pydantic_ai import Agent
+        from pydantic_ai.capabilities import ProcessHistory
+
+        def instructions() -> str:
+            context = builder.build()  # fresh from disk, whole, on every turn
+            budget.instructions_tokens = context.tokens
+            return context.instructions
+
+        return Agent(self.model, instructions=instructions, output_type=[TaskReport, str],
+                     tools=list(self.tools_factory(self.hooks)),
+                     capabilities=[ProcessHistory(budget.process)])
+
+    async def _rounds(self, agent: Agent[None, TaskReport | str], task: Task,
+                      record: TaskRecord, builder: ContextBuilder, budget: Budget,
+                      prompt: str) -> TaskReport:
+        from pydantic_ai.messages import repair_messages
+        from pydantic_ai.usage import UsageLimits
+
+        limits = UsageLimits(request_limit=self.options.max_turns)
+        report = TaskReport(done=False, summary="no answer")
+        for _ in range(MAX_HOOK_ROUNDS + 1):
+            # a killed run may end on tool calls that never returned: close them out
+            history = repair_messages(record.messages) if record.messages else None
+            async with agent.iter(prompt, message_history=history, usage_limits=limits) as run:
+                async for node in run:
+                    self._on_node(node, task, record, builder, budget)
+                    record.messages = run.all_messages()
+                    records.save_record(self.workspace.root, record)
+                output = run.result.output if run.result is not None else None
+            report = _as_report(output)
+            stop = self._dispatch("agentStop", task=task.id)
+            if not stop.agent_prompts:
+                break
+            prompt = "\n\n".join(stop.agent_prompts)
+            self.progress(f"task {task.id}: agentStop hook asks for another turn")
+        return report
+
+    def _on_node(self, node: Any, task: Task, record: TaskRecord, builder: ContextBuilder,
+                 budget: Budget) -> None:
+        from pydantic_ai import Agent
+
+        if Agent.is_model_request_node(node):
+            record.turns += 1
+            self._snapshot(f"task {task.id} turn {record.turns}")
+            size = max(budget.last_tokens, budget.instructions_tokens)
+            self.progress(f"task {task.id}: turn {record.turns}, context ~{size:,} tokens, "
+                          f"{self._tokens_so_far()} so far")
+        elif Agent.is_call_tools_node(node):
+            if self._totals is not None:
+                self._totals.add(node.model_response)
+            for part in node.model_response.parts:
+                name = getattr(part, "tool_name", None)
+                if name is None or name == "final_result":
+                    continue
+                args = part.args_as_dict() if hasattr(part, "args_as_dict") else {}
+                path = args.get("path") if isinstance(args, dict) else None
+                if isinstance(path, str):
+                    builder.note_paths([path])
+                self.progress(f"task {task.id}: tool {name}" + (f" {path}" if path else ""))
+
+    # - verification gate -
+
+    def _gate(self, task: Task, record: TaskRecord) -> TaskOutcome:
+        self.progress(f"task {task.id}: agent reports done; verifying")
+        verdict = verify_task(self.workspace, self.options.spec, task.id,
+                              self._test_command(), self.options.verify_timeout, self.progress)
+        record.verification = verdict.to_json()
+        if verdict.passed:
+            self._set_status(task, TaskStatus.DONE)
+            return self._finish(task, record, records.VERIFIED, None, verdict.unlinked)
+        return self._finish(task, record, records.UNVERIFIED, verdict.reason, verdict.unlinked)
+
+    def _checkpoint_task(self, task: Task) -> TaskOutcome:
+        command = self._test_command()
+        self._set_status(task, TaskStatus.IN_PROGRESS)
+        record = TaskRecord(self.options.spec, task.id, task.title, self.run_id)
+        if command is None:
+            return self._finish(task, record, records.UNVERIFIED,
+                                "nothing can verify a checkpoint: no test command (set "
+                                "[tool.specloom] run-test-command or pass --test-command)")
+        self.progress(f"task {task.id}: checkpoint, running {command}")
+        result = run_test_command(self.workspace.root, command, self.options.verify_timeout)
+        record.verification = {"command": result.to_json()}
+        if result.ok:
+            self._set_status(task, TaskStatus.DONE)
+            return self._finish(task, record, records.VERIFIED, None)
+        return self._finish(task, record, records.CHECKPOINT_FAILED, result.describe())
+
+    def _finish(self, task: Task, record: TaskRecord, state: str, reason: str | None,
+                unlinked: Sequence[str] = ()) -> TaskOutcome:
+        record.state, record.reason = state, reason
+        from specloom.models.usage import UsageTotals
+
+        totals, self._totals = self._totals or UsageTotals(), None
+        record.usage = {k: v for k, v in totals.as_dict().items() if isinstance(v, int)}
+        records.save_record(self.workspace.root, record)
+        current = self._tasks_doc().task(task.id)
+        status = current.status.value if current is not None else "unknown"
+        summary = str(record.claim.get("summary")) if record.claim else None
+        self.progress(f"task {task.id}: {state}" + (f" ({reason})" if reason else ""))
+        return TaskOutcome(task.id, task.title, state, status, reason, summary, record.turns,
+                           totals.as_dict(), list(unlinked), record.resumed_from)
+
+    # - collaborators -
+
+    def _tokens_so_far(self) -> str:
+        totals = self._totals
+        if totals is None:
+            return "0 tokens"
+        return f"{totals.input_tokens:,} input + {totals.output_tokens:,} output tokens"
+
+    def _test_command(self) -> str | None:
+        return self.options.test_command or configured_run_test_command(self.workspace.root)
+
+    def _set_status(self, task: Task, status: TaskStatus) -> None:
+        set_task_status(self.workspace, self.options.spec, task.id, status)
+
+    def _snapshot(self, label: str) -> None:
+        if self.checkpoints is None:
+            return
+        try:
+            self.checkpoints.snapshot(label)
+        except Exception as exc:  # a failed snapshot must not lose the run; say so
+            self.progress(f"checkpoint '{label}' failed: {exc}")
+
+    def _dispatch(self, kind: str, **fields: str) -> HookOutcome:
+        from specloom.agent.hooks import HookEvent, HookOutcome
+
+        if self.hooks is None:
+            return HookOutcome()
+        outcome = self.hooks.dispatch(HookEvent(kind, **fields))
+        for ran in outcome.ran:
+            self.progress(f"hook {ran} ({kind})")
+        return outcome
+
+    def _default_tools(self, hooks: HookDispatcher) -> Sequence[Tool[Any]]:
+        from specloom.agent.permissions import Permissions
+        from specloom.agent.tools import AgentTools
+
+        mode = "supervised" if self.options.mode == "supervised" else "autopilot"
+        permissions = Permissions.from_config(self.workspace, mode,
+                                              trust_all_tools=self.options.trust_all_tools)
+        tools = AgentTools(self.workspace, permissions=permissions, hooks=hooks,
+                           checkpoints=self.checkpoints)
+        return list(tools.as_pydantic_ai_tools())
+
+
+# -- verification -----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    command: str
+    exit_code: int | None   # None: timed out or could not start
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
+
+    def describe(self) -> str:
+        how = "timed out" if self.exit_code is None else f"exit {self.exit_code}"
+        tail = self.output.strip().splitlines()[-15:]
+        return f"test command `{self.command}` failed ({how}):\n" + "\n".join(tail)
+
+    def to_json(self) -> dict[str, object]:
+        return {"command": self.command, "exit_code": self.exit_code,
+                "output": self.output[-OUTPUT_TAIL:]}
+
+
+@dataclass(frozen=True, slots=True)
+class TaskVerdict:
+    passed: bool
+    reason: str | None
+    command: CommandResult | None
+    criteria: dict[str, str]          # cited criterion -> verify status
+    unlinked: tuple[str, ...]         # cited criteria with no linked test (reported, not blocking)
+
+    def to_json(self) -> dict[str, object]:
+        return {"passed": self.passed, "reason": self.reason, "criteria": self.criteria,
+                "unlinked": list(self.unlinked),
+                "command": self.command.to_json() if self.command else None}
+
+
+def verify_task(workspace: Workspace, spec_name: str, task_id: str, command: str | None,
+                timeout: float, progress: Progress | None = None) -> TaskVerdict:
+    """The gate: the test command (if any) and the linked tests of the cited criteria."""
+    from specloom.trace.verify import VERIFIED, verify
+
+    spec = load_spec(workspace, spec_name)
+    task = spec.tasks.task(task_id) if spec.tasks else None
+    cited = [cid for cid, _ in cited_criteria(spec, task)] if task else []
+    result = run_test_command(workspace.root, command, timeout) if command else None
+    statuses: dict[str, str] = {}
+    linked: set[str] = set()
+    if cited:
+        report = verify(workspace, [spec_name], timeout=timeout, progress=progress)
+        for verdict in (c for s in report.specs for c in s.criteria if c.id in cited):
+            statuses[verdict.id] = verdict.status
+            if verdict.tests:
+                linked.add(verdict.id)
+    unlinked = tuple(c for c in cited if c not in linked)
+    failing = [f"{c} is {statuses.get(c)}" for c in cited if c in linked
+               and statuses.get(c) != VERIFIED]
+    reasons = ([result.describe()] if result is not None and not result.ok else [])
+    if failing:
+        reasons.append("linked tests do not verify the cited criteria: " + ", ".join(failing))
+    if result is None and not linked:
+        reasons.append("nothing can verify this task: no test command (set [tool.specloom] "
+                       "run-test-command or pass --test-command) and no tests linked to its "
+                       "criteria")
+    return TaskVerdict(not reasons, "; ".join(reasons) or None, result, statuses, unlinked)
+
+
+def run_test_command(root: Path, command: str, timeout: float) -> CommandResult:
+    """Run `command` through the shell in `root`; the whole process group stops on timeout."""
+    try:
+        process = subprocess.Popen(command, shell=True, cwd=root, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    except OSError as exc:
+        return CommandResult(command, None, f"cannot start: {exc}")
+    try:
+        out, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        out, _ = process.communicate()
+        return CommandResult(command, None, out.decode("utf-8", "replace"))
+    except BaseException:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
+    return CommandResult(command, process.returncode, out.decode("utf-8", "replace"))
+
+
+def configured_run_test_command(root: Path) -> str | None:
+    """`[tool.specloom] run-test-command` from pyproject.toml, if set (SettingsError if bad)."""
+    from specloom.quality.settings import SettingsError, pyproject_table
+
+    table, pyproject = pyproject_table(root)
+    value = table.get("run-test-command")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise SettingsError(f"{pyproject}: [tool.specloom] run-test-command must be a "
+                            "non-empty string, e.g. \"python -m pytest -q\"")
+    return value
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def _as_report(output: object) -> TaskReport:
+    if isinstance(output, TaskReport):
+        return output
+    return TaskReport(done=True, summary=str(output or "").strip()[:2000] or "done")
+
+
+def _failure(exc: Exception, max_turns: int) -> tuple[str, str]:
+    from pydantic_ai.exceptions import UsageLimitExceeded
+
+    if isinstance(exc, UsageLimitExceeded):
+        return records.NOT_DONE, f"stopped after --max-turns {max_turns} turns without a report"
+    return records.FAILED, f"the model call failed: {type(exc).__name__}: {exc}"
+
+
+def _sum_usage(outcomes: Sequence[TaskOutcome]) -> dict[str, object]:
+    keys = ("requests", "input_tokens", "output_tokens")
+    total: dict[str, object] = {k: sum(int(str(o.usage.get(k, 0))) for o in outcomes)
+                                for k in keys}
+    costs = [o.usage.get("cost_usd") for o in outcomes]
+    known = all(c is not None for c in costs)
+    total["cost_usd"] = str(sum(float(str(c)) for c in costs)) if known and costs else None
+    return total
+
+
+def _load_dispatcher(workspace: Workspace) -> HookDispatcher:
+    from specloom.agent.hooks import HookDispatcher, load_hooks
+
+    hooks, _problems = load_hooks(workspace)
+    return HookDispatcher(workspace, hooks)
+
+
+def _checkpoints(workspace: Workspace) -> Any:
+    from specloom.agent.checkpoints import CheckpointStore
+
+    return CheckpointStore(workspace)
+
+
+def _new_run_id() -> str:
+    from specloom.models.session import new_run_id
+
+    return new_run_id("run")

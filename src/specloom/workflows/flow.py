@@ -1,0 +1,224 @@
+"""The authoring flow across phases: start a spec, advance it, approve, refine.
+
+Each step reloads the spec from disk, so asynchronous review (`approve` and `next` run
+later, maybe by someone else) and hand edits between steps are normal. With a `Gate` the
+flow asks a person at each phase; without one it stops at the first document awaiting
+review. Model faults surface as `ModelFailure`; nothing here swallows them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from specloom.quality.diagnostic import Diagnostic
+from specloom.quality.rule import Severity
+from specloom.spec.files import write_atomic
+from specloom.spec.loader import Spec, load_spec
+from specloom.spec.workspace import Workspace
+from specloom.workflows.approval import approval_state, record_approval, spec_workflow
+from specloom.workflows.authoring import Authoring, PhaseOutcome, generate_phase, refine_phase
+from specloom.workflows.documents import judge
+from specloom.workflows.gates import Gate
+from specloom.workflows.naming import validate_spec_name
+from specloom.workflows.phases import Phase, Workflow, phase_file, phase_order
+from specloom.workflows.state import CONFIG_FILE, give_default_mode, new_config_text
+
+MAX_IDEA_CHARS = 20_000
+
+
+class AuthoringError(ValueError):
+    """Bad input for authoring (name, idea, state); the message says what to do."""
+
+
+@dataclass
+class FlowReport:
+    """What a run of the flow did, and where it stopped."""
+
+    spec: str
+    outcomes: list[PhaseOutcome] = field(default_factory=list)
+    approved: list[Phase] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)
+    waiting: Phase | None = None
+    waiting_reason: str = ""
+    rejected: Phase | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.waiting is None and self.rejected is None
+
+
+def validate_idea(idea: str) -> str:
+    text = idea.strip()
+    if not text:
+        raise AuthoringError("the idea is empty; describe the feature or bug in a sentence "
+                             "or more")
+    if len(text) > MAX_IDEA_CHARS:
+        raise AuthoringError(f"the idea is {len(text):,} characters; the limit is "
+                             f"{MAX_IDEA_CHARS:,}. Shorten it, or put background in a "
+                             "steering file under .kiro/steering/")
+    return text
+
+
+def start_spec(workspace: Workspace, name: str, idea: str, workflow: Workflow) -> Path:
+    """Create the spec folder and its `.config.kiro`; refuses an existing spec."""
+    try:
+        validate_spec_name(name)
+    except ValueError as exc:
+        raise AuthoringError(str(exc)) from None
+    text = validate_idea(idea)
+    folder = workspace.spec_dir(name)
+    if folder.exists():
+        raise AuthoringError(f"a spec named {name!r} already exists at "
+                             f"{workspace.relative(folder)}; continue it with "
+                             f"'specloom next {name}' or choose another name")
+    write_atomic(folder / CONFIG_FILE, new_config_text(workflow, text).encode("utf-8"))
+    give_default_mode(folder / CONFIG_FILE)
+    return folder
+
+
+def reload(authoring: Authoring) -> Spec:
+    return load_spec(authoring.workspace, authoring.spec_name)
+
+
+def advance(authoring: Authoring, gate: Gate | None) -> FlowReport:
+    """Write and review phases until all are approved, one awaits review, or one fails."""
+    report = FlowReport(authoring.spec_name)
+    while True:
+        spec = reload(authoring)
+        states = approval_state(spec)
+        phase = next((p for p, s in states.items() if s != "approved"), None)
+        if phase is None:
+            return report
+        if not (spec.path / phase_file(phase)).is_file():
+            if not _generate_missing(authoring, states, report):
+                return report
+            continue
+        if gate is None:
+            report.waiting, report.waiting_reason = phase, waiting_reason(spec, phase)
+            return report
+        if not _review(authoring, gate, phase, report):
+            return report
+
+
+def _generate_missing(authoring: Authoring, states: Mapping[Phase, str],
+                      report: FlowReport) -> bool:
+    """Write the next missing document (all missing ones for quick); False on a rejection."""
+    missing = [p for p, s in states.items()
+               if s != "approved" and not (authoring.spec_dir / phase_file(p)).is_file()]
+    todo = missing if authoring.workflow == "quick" else missing[:1]
+    for phase in todo:
+        outcome = generate_phase(authoring, phase)
+        report.outcomes.append(outcome)
+        if not outcome.written:
+            report.rejected = phase
+            return False
+    return True
+
+
+def _review(authoring: Authoring, gate: Gate, phase: Phase, report: FlowReport) -> bool:
+    """One gate round; True to keep going."""
+    path = authoring.spec_dir / phase_file(phase)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    findings = judge(authoring.workspace, authoring.spec_name, phase, text,
+                     authoring.settings).findings
+    decision = gate.review(path, text, findings, waiting_reason(reload(authoring), phase))
+    if decision.choice == "approve":
+        record_approval(reload(authoring), (phase,))
+        report.approved.append(phase)
+        return True
+    if decision.choice == "feedback":
+        outcome = refine_phase(authoring, phase, decision.feedback)
+        report.outcomes.append(outcome)
+        report.diffs.append(outcome_diff(outcome))
+        gate.say(report.diffs[-1] or "(the revision changed nothing)")
+        return True
+    if decision.choice == "edited":
+        return True
+    report.waiting, report.waiting_reason = phase, waiting_reason(reload(authoring), phase)
+    return False
+
+
+def waiting_reason(spec: Spec, phase: Phase) -> str:
+    state = approval_state(spec).get(phase, "pending")
+    name = phase_file(phase)
+    if state == "edited":
+        return f"{name} changed since it was approved; review it and approve it again"
+    if state == "stale":
+        return (f"{name} is stale: an earlier document changed since it was approved; "
+                f"refine it or approve it again")
+    return f"{name} awaits review"
+
+
+def approvable_phases(spec: Spec, phase: Phase | None) -> tuple[Phase, ...]:
+    """The phase(s) `approve` acts on: the named one, all written ones for quick specs,
+    otherwise the first one not approved."""
+    states = approval_state(spec)
+    if phase is not None:
+        if phase not in states:
+            raise AuthoringError(f"{spec.name} has no {phase} phase; its phases are "
+                                 f"{', '.join(states)}")
+        chosen: tuple[Phase, ...] = (phase,)
+    else:
+        open_phases = [p for p, s in states.items() if s != "approved"]
+        if not open_phases:
+            raise AuthoringError(f"every document of {spec.name} is already approved")
+        written = [p for p in open_phases if (spec.path / phase_file(p)).is_file()]
+        quick = spec_workflow(spec) == "quick"
+        chosen = tuple(written) if quick and written else (open_phases[0],)
+    for p in chosen:
+        if not (spec.path / phase_file(p)).is_file():
+            raise AuthoringError(f"{spec.display_path}/{phase_file(p)} is not written yet; "
+                                 f"run 'specloom next {spec.name}' first")
+    return chosen
+
+
+def blocking_errors(workspace: Workspace, spec: Spec,
+                    phases: Sequence[Phase]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for phase in phases:
+        text = (spec.path / phase_file(phase)).read_text(encoding="utf-8", errors="replace")
+        found.extend(d for d in judge(workspace, spec.name, phase, text, None).findings
+                     if d.severity is Severity.ERROR)
+    return found
+
+
+def approve(workspace: Workspace, name: str, phase: Phase | None = None,
+            force: bool = False) -> dict[Phase, str]:
+    """Record approval of the document(s) now on disk; refuses error findings unless forced."""
+    spec = load_spec(workspace, name)
+    phases = approvable_phases(spec, phase)
+    errors = blocking_errors(workspace, spec, phases)
+    if errors and not force:
+        listed = "\n".join(f"  {d.path}:{d.line}: {d.code} {d.message}" for d in errors)
+        raise AuthoringError(f"not approved: check finds {len(errors)} error(s):\n{listed}\n"
+                             "fix them (or 'specloom refine'), or approve anyway with --force")
+    return record_approval(spec, phases)
+
+
+def refine_target(spec: Spec, phase: Phase | None) -> Phase:
+    """The phase `refine` revises: the named one, else the current one with a document."""
+    order = phase_order(spec_workflow(spec))
+    if phase is not None:
+        if phase not in order:
+            raise AuthoringError(f"{spec.name} has no {phase} phase")
+        chosen = phase
+    else:
+        states = approval_state(spec)
+        written = [p for p in order if (spec.path / phase_file(p)).is_file()]
+        if not written:
+            raise AuthoringError(f"{spec.name} has no document yet; run 'specloom next "
+                                 f"{spec.name}'")
+        chosen = next((p for p in written if states[p] != "approved"), written[-1])
+    if not (spec.path / phase_file(chosen)).is_file():
+        raise AuthoringError(f"{spec.display_path}/{phase_file(chosen)} does not exist yet")
+    return chosen
+
+
+def outcome_diff(outcome: PhaseOutcome) -> str:
+    before = (outcome.previous_text or "").splitlines(keepends=True)
+    after = outcome.candidate.text.splitlines(keepends=True)
+    name = outcome.path.name
+    return "".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))

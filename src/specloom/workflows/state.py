@@ -1,0 +1,58 @@
+"""specloom's own keys inside `.config.kiro`: the idea, the workflow and the approvals.
+
+Kiro's keys (`specId`, `workflowType`, `specType`) and any key another tool wrote are kept
+on every rewrite, and so are unknown keys inside the `"specloom"` object. The file is re-read
+from disk before each write and replaced only if it did not change meanwhile.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from specloom.spec.config import SpecConfig, parse_config
+from specloom.spec.files import replace_if_unchanged
+from specloom.workflows.phases import Workflow, kiro_config_values
+
+CONFIG_FILE = ".config.kiro"
+SPECLOOM_KEY = "specloom"
+
+
+def specloom_block(config: SpecConfig) -> dict[str, Any]:
+    """The `"specloom"` object of a `.config.kiro` (empty when absent or not an object)."""
+    block = config.raw.get(SPECLOOM_KEY)
+    return dict(block) if isinstance(block, dict) else {}
+
+
+def new_config_text(workflow: Workflow, idea: str) -> str:
+    """A fresh `.config.kiro` as Kiro writes it, plus the idea for later phases."""
+    values: dict[str, Any] = {"specId": str(uuid.uuid4()), **kiro_config_values(workflow)}
+    values[SPECLOOM_KEY] = {"workflow": workflow, "idea": idea}
+    return SpecConfig().updated(**values)
+
+
+def update_specloom_block(spec_dir: Path,
+                          change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Apply `change` to the `"specloom"` object and write `.config.kiro` atomically."""
+    path = spec_dir / CONFIG_FILE
+    before = path.read_bytes() if path.exists() else b""
+    config = parse_config(before.decode("utf-8", errors="replace"))
+    block = change(specloom_block(config))
+    replace_if_unchanged(path, before, config.updated(**{SPECLOOM_KEY: block}).encode("utf-8"))
+
+
+def give_default_mode(path: Path) -> None:
+    """A newly created file gets the usual mode (0666 less the umask), not mkstemp's 0600."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+
+
+def read_config(spec_dir: Path) -> SpecConfig:
+    path = spec_dir / CONFIG_FILE
+    if not path.exists():
+        return SpecConfig()
+    return parse_config(path.read_bytes().decode("utf-8", errors="replace"))
