@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Quick start: set up, then run specloom on the bundled example workspace.
+# Quick start: set up, then run specloom's main job on a copy of the bundled example workspace:
+# the deterministic review, then a new spec written by the embedded local model (offline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-example=examples/bookshelf
-echo "\$ specloom --root $example list"
-.venv/bin/specloom --root "$example" list
+specloom=".venv/bin/specloom"
+work="$(mktemp -d)/bookshelf"
+cp -r examples/bookshelf "$work"
+run() { echo; echo "\$ specloom $*"; "$specloom" --root "$work" "$@"; }
+
+run list
+run check
+run new loan-holds "Members can place a hold on a book that is out on loan; when the book is \
+returned, the first member in the queue gets it for three days." --no-input --model local || true
+run list
 echo
-echo "\$ specloom --root $example check"
-.venv/bin/specloom --root "$example" check
+echo "The example was copied to $work; the bundled example is untouched."
+echo "The embedded model is tiny: it shows the workflow offline. Use --model anthropic:<model>,"
+echo "openai:<model> or another provider for real specs (see docs/models.md)."

@@ -13,11 +13,12 @@ the network.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
 import time
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,8 +107,27 @@ def _new_llama(path: Path) -> _Llama:
         raise ModelConfigError(
             "the embedded model needs llama.cpp: pip install 'specloom[local]'"
         ) from exc
-    llama = Llama(model_path=str(path), n_ctx=N_CTX, n_threads=N_THREADS, seed=SEED, verbose=False)
+    with _quiet_stderr():  # llama.cpp logs from C even with verbose=False
+        llama = Llama(model_path=str(path), n_ctx=N_CTX, n_threads=N_THREADS, seed=SEED,
+                      verbose=False)
     return cast(_Llama, llama)
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Silence file descriptor 2 for the duration (C libraries write to it directly)."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def make_grammar(gbnf: str) -> object:
