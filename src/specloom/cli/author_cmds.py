@@ -17,7 +17,6 @@ from specloom.cli.errors import EXIT_FINDINGS, EXIT_OK, CliError
 
 WORKFLOW_FLAGS = (("design_first", "design-first"), ("quick", "quick"), ("bugfix", "bugfix"))
 PHASES = ("requirements", "bugfix", "design", "tasks")
-NO_IDEA = "(no idea was recorded for this spec; work from the documents below)"
 
 
 def open_model_session(workspace: Any, model: str | None, replay: str | None,
@@ -179,46 +178,25 @@ def _model_call(call: Any, name: str) -> Any:
 
 def _authoring(args: argparse.Namespace, workspace: Any, name: str, session: Any) -> Any:
     from specloom.quality.settings import SettingsError, load_settings
-    from specloom.spec.loader import load_spec
-    from specloom.workflows.approval import spec_workflow, stored_idea
-    from specloom.workflows.authoring import Authoring
+    from specloom.workflows.flow import AuthoringError, build_authoring
 
     if args.max_repairs < 0:
         raise CliError("--max-repairs must be 0 or more")
     try:
         settings = load_settings(workspace.root)
-    except SettingsError as exc:
+        return build_authoring(workspace, name, session.model, settings=settings,
+                               max_repairs=args.max_repairs,
+                               use_grammar=bool(getattr(session, "is_local", False)),
+                               progress=session.progress)
+    except (SettingsError, AuthoringError) as exc:
         raise CliError(str(exc)) from None
-    spec = load_spec(workspace, name)
-    idea = stored_idea(spec.path) or NO_IDEA
-    return Authoring(workspace=workspace, spec_name=name, workflow=spec_workflow(spec),
-                     model=session.model, idea=idea,
-                     steering_text=steering_text(workspace, idea),
-                     max_repairs=args.max_repairs, settings=settings,
-                     use_grammar=bool(getattr(session, "is_local", False)),
-                     progress=session.progress)
 
 
 def steering_text(workspace: Any, idea: str) -> str:
-    """The steering the context layer selects for this idea (always-included files when that
-    layer is not installed)."""
-    try:
-        steering = importlib.import_module("specloom.context.steering")
-    except ImportError:
-        return _always_steering(workspace)
-    selection = steering.select_steering(workspace, paths=(), prompt=idea)
-    return str(steering.render_steering(selection))
+    """The steering selected for this idea (kept here for callers of the CLI module)."""
+    from specloom.workflows.flow import steering_text as select
 
-
-def _always_steering(workspace: Any) -> str:
-    folder = workspace.kiro / "steering"
-    blocks = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        head = text.split("\n---", 1)[0] if text.startswith("---") else ""
-        if "inclusion:" not in head or "inclusion: always" in head:
-            blocks.append(f"## {path.name}\n{text.strip()}")
-    return "\n\n".join(blocks)
+    return select(workspace, idea)
 
 
 class _Session:
@@ -284,34 +262,15 @@ def _model_layer_errors() -> tuple[type[BaseException], ...]:
 
 
 def _outcome_json(workspace: Any, outcome: Any) -> dict[str, Any]:
-    return {
-        "phase": outcome.phase,
-        "path": workspace.relative(outcome.path),
-        "written": outcome.written,
-        "rejected_path": workspace.relative(outcome.rejected_path)
-        if outcome.rejected_path else None,
-        "unusable": outcome.candidate.unusable,
-        "rounds": outcome.rounds,
-        "findings": [{"code": d.code, "severity": d.severity.label, "line": d.line,
-                      "column": d.column, "message": d.message, "hint": d.hint}
-                     for d in outcome.findings],
-    }
+    from specloom.workflows.flow import outcome_to_dict
+
+    return outcome_to_dict(workspace, outcome)
 
 
 def _report_json(workspace: Any, report: Any) -> dict[str, Any]:
-    from specloom.spec.loader import load_spec
-    from specloom.workflows.approval import approval_state
+    from specloom.workflows.flow import report_to_dict
 
-    return {
-        "spec": report.spec,
-        "outcomes": [_outcome_json(workspace, o) for o in report.outcomes],
-        "approved": report.approved,
-        "waiting": report.waiting,
-        "waiting_reason": report.waiting_reason,
-        "rejected": report.rejected,
-        "done": report.done,
-        "approvals": approval_state(load_spec(workspace, report.spec)),
-    }
+    return report_to_dict(workspace, report)
 
 
 def _print_outcome(workspace: Any, outcome: Any) -> None:

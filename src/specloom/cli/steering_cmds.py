@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from specloom.cli.common import add_json_flag, print_json, workspace_from
 from specloom.cli.errors import EXIT_FINDINGS, EXIT_OK, CliError
+from specloom.cli.mcp_cmds import AGENTS
 
 if TYPE_CHECKING:
     from specloom.context.steering import SteeringSelection
+    from specloom.integrations.agents import WriteResult
     from specloom.project.init import InitOutcome, SteeringProse
     from specloom.project.scan import RepoFacts
     from specloom.spec.workspace import Workspace
@@ -41,8 +43,9 @@ def register(commands: Any) -> None:
         description="Scan the repository (languages, manifests, commands, layout) and write "
                     ".kiro/steering/product.md, tech.md and structure.md, with a model-written "
                     "overview when a model is configured. Files you edited are never "
-                    "overwritten without --force: specloom shows the diff instead. The folder "
-                    "is --root, or the current folder.",
+                    "overwritten without --force: specloom shows the diff instead. With "
+                    "--agent, also write that agent's /spec-* commands and MCP entry (as "
+                    "'specloom agents install'). The folder is --root, or the current folder.",
         epilog="Exit codes: 0 all files written or already up to date, 1 a file was left "
                "alone because you edited it (see the diff), 2 usage error.")
     init.add_argument("--no-llm", action="store_true", help="write the scanned facts only")
@@ -50,6 +53,11 @@ def register(commands: Any) -> None:
                       help="overwrite steering files even if you edited them")
     init.add_argument("--model", metavar="M", help="model to write the overview with")
     init.add_argument("--replay", metavar="RUN", help="replay the model calls of a recorded run")
+    init.add_argument("--agent", dest="agents", action="append", default=[], choices=AGENTS,
+                      metavar="NAME",
+                      help="also write this agent's command files and MCP entry (repeatable; "
+                           f"{', '.join(AGENTS)}); files you changed are kept, never "
+                           "overwritten (--force does not apply to them)")
     add_json_flag(init)
     init.set_defaults(handler=run_init)
 
@@ -149,11 +157,40 @@ def run_init(args: argparse.Namespace) -> int:
     prose, usage = (None, None) if args.no_llm else _model_prose(args, root, facts, notes)
     outcomes = apply_init(root, render_steering_files(facts, prose), force=args.force)
     conflicts = [o for o in outcomes if o.plan.action == "conflict" and not o.written]
+    agent_files = _install_agents(root, getattr(args, "agents", None) or [])
+    kept = [r for r in agent_files if r.action == "kept"]
     if args.json:
-        print_json(_init_json(root, outcomes, notes, prose is not None, usage))
+        data = _init_json(root, outcomes, notes, prose is not None, usage)
+        data["agent_files"] = [{"path": r.path, "action": r.action, "diff": r.diff}
+                               for r in agent_files]
+        print_json(data)
     else:
         _print_init(outcomes, notes, usage)
-    return EXIT_FINDINGS if conflicts else EXIT_OK
+        _print_agent_files(agent_files)
+    return EXIT_FINDINGS if conflicts or kept else EXIT_OK
+
+
+def _install_agents(root: Path, agents: list[str]) -> list[WriteResult]:
+    """`specloom agents install AGENTS...` after the steering files (none: nothing)."""
+    if not agents:
+        return []
+    from specloom.integrations.agents import AgentError, install_agent_files
+    from specloom.spec.workspace import Workspace
+
+    try:
+        return install_agent_files(Workspace(root), list(dict.fromkeys(agents)))
+    except AgentError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _print_agent_files(results: list[WriteResult]) -> None:
+    for result in results:
+        print(f"{result.action:<9} {result.path}")
+        if result.diff:
+            print(result.diff.rstrip())
+    if any(r.action == "kept" for r in results):
+        print("          kept: you changed these since specloom wrote them (or wrote them "
+              "yourself); merge what you want from the diff")
 
 
 def _model_prose(args: argparse.Namespace, root: Path, facts: RepoFacts,

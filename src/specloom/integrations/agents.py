@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from specloom.integrations.commands import COMMANDS, Command
@@ -192,6 +193,19 @@ def _diff(name: str, current: str | None, new: str, action: str) -> str:
     return "".join(difflib.unified_diff(
         current.splitlines(keepends=True), new.splitlines(keepends=True),
         fromfile=f"{name} (yours)", tofile=f"{name} (specloom's)"))
+
+
+def installed_paths(root: Path) -> frozenset[str]:
+    """The files specloom wrote (or merged its entry into) for agents, from the manifest:
+    workspace-relative paths, without the `#entry` part."""
+    try:
+        data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return frozenset()
+    files = data.get("files", {}) if isinstance(data, dict) else {}
+    if not isinstance(files, dict):
+        return frozenset()
+    return frozenset(str(key).split("#", 1)[0] for key in files)
 
 
 def install_agent_files(workspace: Workspace, agents: list[str]) -> list[WriteResult]:

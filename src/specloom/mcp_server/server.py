@@ -24,7 +24,9 @@ INSTRUCTIONS = (
     "specloom works on Kiro specs in .kiro/specs/. Call list_specs first; check, trace and "
     "verify return the same JSON as the CLI's --format json; next_task gives a task with its "
     "criteria, design, requirements and steering; set_task_status marks a task done only when "
-    "the tests linked to its criteria pass.")
+    "the tests linked to its criteria pass. With a model configured, new_spec, next_phase and "
+    "refine_phase write spec documents (then stop for review); approve_phase approves the "
+    "current document once a person has reviewed it.")
 
 
 def guarded(call: Callable[[], T], error: type[Exception] = ToolError) -> T:
@@ -95,6 +97,37 @@ def _register_tools(server: MCPServer[Any], ws: Workspace) -> None:
     def steering_for_path(path: str, prompt: str = "") -> str:
         """The steering included when working on this file (and this request)."""
         return as_json(guarded(lambda: tools.steering_for_path(ws, path, prompt)))
+
+    _register_authoring_tools(server, ws)
+
+
+def _register_authoring_tools(server: MCPServer[Any], ws: Workspace) -> None:
+    @server.tool(structured_output=False)
+    def new_spec(name: str, idea: str, workflow: str = "requirements-first",
+                 model: str | None = None) -> str:
+        """Create .kiro/specs/NAME/ and write its first document with a model (all three for
+        workflow "quick"); workflow is requirements-first, design-first, quick or bugfix.
+        Stops for review: the JSON of `specloom new --json` plus the model's usage line."""
+        return as_json(guarded(lambda: tools.new_spec(ws, name, idea, workflow, model)))
+
+    @server.tool(structured_output=False)
+    def next_phase(spec: str, model: str | None = None) -> str:
+        """Write the spec's next missing document with a model, or say which document awaits
+        review; the JSON of `specloom next --json` plus the model's usage line."""
+        return as_json(guarded(lambda: tools.next_phase(ws, spec, model)))
+
+    @server.tool(structured_output=False)
+    def refine_phase(spec: str, feedback: str, phase: str | None = None,
+                     model: str | None = None) -> str:
+        """Revise the current (or named) phase's document from review feedback with a model;
+        the outcome, remaining findings and the diff."""
+        return as_json(guarded(lambda: tools.refine_phase(ws, spec, feedback, phase, model)))
+
+    @server.tool(structured_output=False)
+    def approve_phase(spec: str, phase: str | None = None) -> str:
+        """Approve the current (or named) document by its content hash, after a person
+        reviewed it; refused while check finds errors in it."""
+        return as_json(guarded(lambda: tools.approve_phase(ws, spec, phase)))
 
 
 def _register_resources(server: MCPServer[Any], ws: Workspace) -> None:

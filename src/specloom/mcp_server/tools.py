@@ -8,10 +8,17 @@ turns these into MCP tools; tests and the benchmark may call them directly.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from specloom.spec.workspace import SPEC_DOCUMENTS, Workspace
+
+if TYPE_CHECKING:
+    from specloom.models.session import ModelSession
+    from specloom.workflows.authoring import PhaseOutcome
+
+T = TypeVar("T")
 
 STATUSES = ("todo", "in-progress", "done")
 FAIL_ON = ("error", "warning", "info")
@@ -28,8 +35,10 @@ def _library_errors() -> tuple[type[Exception], ...]:
     from specloom.spec.files import StaleFileError
     from specloom.spec.task_status import TaskStatusError
     from specloom.trace.fingerprints import StoreError
+    from specloom.workflows.flow import AuthoringError
 
-    return (UnknownSpecError, SettingsError, StaleFileError, TaskStatusError, StoreError)
+    return (UnknownSpecError, SettingsError, StaleFileError, TaskStatusError, StoreError,
+            AuthoringError)
 
 
 def translate_errors(exc: Exception) -> ToolInputError | None:
@@ -227,3 +236,173 @@ def _require_verified(workspace: Workspace, spec: str, task_id: str, timeout: fl
         raise ToolInputError(f"task {task.id} is not marked done: its criteria do not all "
                              f"verify ({'; '.join(bad)}); run 'specloom verify {spec}' "
                              "for the details")
+
+
+# -- authoring with a model: new_spec, next_phase, refine_phase, approve_phase ----------------
+#
+# Never interactive: these are the asynchronous-review path of `specloom new/next/refine`
+# (as with --no-input), so a run stops at the first document awaiting review.
+
+WORKFLOWS = ("requirements-first", "design-first", "quick", "bugfix")
+PHASES = ("requirements", "bugfix", "design", "tasks")
+
+
+def open_model_session(workspace: Workspace, *, model: str | None,
+                       command: str) -> ModelSession:
+    """The model layer's session, opened as the CLI opens it (tests replace this function)."""
+    from specloom.models.session import open_model_session as open_session
+
+    return open_session(workspace, model=model, command=command)
+
+
+@contextmanager
+def _model_session(workspace: Workspace, model: str | None,
+                   command: str) -> Iterator[ModelSession]:
+    """The session for one tool call, closed (meta.json written) on every exit path."""
+    if model is not None and (not isinstance(model, str) or not model.strip()):
+        raise ToolInputError("model must be a model string such as anthropic:<model>, or "
+                             "omitted for the configured model")
+    try:
+        from specloom.models.errors import ModelCallError, ModelConfigError
+    except ImportError:
+        raise ToolInputError("the model layer (specloom.models) is not available in this "
+                             "installation") from None
+    try:
+        session = open_model_session(workspace, model=model, command=command)
+    except ImportError:
+        raise ToolInputError("the model layer (specloom.models) is not available in this "
+                             "installation") from None
+    except (ModelConfigError, ModelCallError) as exc:
+        raise ToolInputError(str(exc)) from None
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def _model_call(call: Callable[[], T], name: str) -> T:
+    """Run a model-backed step; a model fault becomes the CLI's message."""
+    from specloom.workflows.modelcall import ModelFailure
+
+    try:
+        return call()
+    except ModelFailure as exc:
+        raise ToolInputError(f"the model failed: {exc}. Nothing was written; run "
+                             f"'specloom next {name}' to try again.") from None
+
+
+def _session_info(session: ModelSession) -> dict[str, Any]:
+    return {"model": session.name, "run_id": session.run_id, "usage": session.usage_line(),
+            "model_note": session.note()}
+
+
+def _authoring_for(workspace: Workspace, name: str, session: ModelSession) -> Any:
+    from specloom.quality.settings import load_settings
+    from specloom.workflows.flow import build_authoring
+
+    return build_authoring(workspace, name, session.model,
+                           settings=load_settings(workspace.root),
+                           use_grammar=bool(getattr(session, "is_local", False)))
+
+
+def _advance(workspace: Workspace, name: str, model: str | None, command: str,
+             start: Callable[[], object] | None = None) -> dict[str, Any]:
+    """`specloom next --json` for `name` (never asks), with the session's usage and note;
+    `start` runs once the session is open (new_spec creates the spec there)."""
+    from specloom.workflows.flow import advance, report_to_dict
+
+    with _model_session(workspace, model, command) as session:
+        if start is not None:
+            start()
+        authoring = _authoring_for(workspace, name, session)
+        report = _model_call(lambda: advance(authoring, None), name)
+        info = _session_info(session)
+    return {**report_to_dict(workspace, report), **info}
+
+
+def _check_new_spec(workspace: Workspace, name: str, idea: str, workflow: str) -> str:
+    """Everything `start_spec` refuses, checked before a model session is opened."""
+    from specloom.workflows.flow import AuthoringError, validate_idea
+    from specloom.workflows.naming import validate_spec_name
+
+    if workflow not in WORKFLOWS:
+        raise ToolInputError(f"workflow must be one of: {', '.join(WORKFLOWS)}")
+    if not isinstance(name, str) or not isinstance(idea, str):
+        raise ToolInputError("name and idea must be strings")
+    try:
+        validate_spec_name(name)
+    except ValueError as exc:
+        raise ToolInputError(str(exc)) from None
+    try:
+        text = validate_idea(idea)
+    except AuthoringError as exc:
+        raise ToolInputError(str(exc)) from None
+    folder = workspace.spec_dir(name)
+    if folder.exists():
+        raise ToolInputError(f"a spec named {name!r} already exists at "
+                             f"{workspace.relative(folder)}; continue it with "
+                             f"'specloom next {name}' or choose another name")
+    return text
+
+
+def new_spec(workspace: Workspace, name: str, idea: str,
+             workflow: str = "requirements-first", model: str | None = None) -> dict[str, Any]:
+    """`specloom new NAME IDEA --no-input --json`: create the spec, write its first document
+    (all three for quick), and stop for review. Nothing is created when the model cannot be
+    set up."""
+    from specloom.workflows.flow import start_spec
+
+    text = _check_new_spec(workspace, name, idea, workflow)
+    result = _advance(workspace, name, model, "new",
+                      start=lambda: start_spec(workspace, name, text,
+                                               workflow))  # type: ignore[arg-type]
+    return {"workflow": workflow, **result}
+
+
+def next_phase(workspace: Workspace, spec: str, model: str | None = None) -> dict[str, Any]:
+    """`specloom next SPEC --no-input --json`: write the next missing document, or report the
+    one awaiting review."""
+    return _advance(workspace, resolve_spec(workspace, spec), model, "next")
+
+
+def _phase_argument(phase: str | None) -> Any:
+    if phase is not None and phase not in PHASES:
+        raise ToolInputError(f"phase must be one of: {', '.join(PHASES)}")
+    return phase
+
+
+def refine_phase(workspace: Workspace, spec: str, feedback: str, phase: str | None = None,
+                 model: str | None = None) -> dict[str, Any]:
+    """`specloom refine SPEC FEEDBACK --json`: revise the current (or named) phase's document
+    from the feedback; the outcome, its findings and the diff."""
+    from specloom.spec.loader import load_spec
+    from specloom.workflows.authoring import refine_phase as revise
+    from specloom.workflows.flow import outcome_diff, outcome_to_dict, refine_target
+
+    name = resolve_spec(workspace, spec)
+    chosen = _phase_argument(phase)
+    if not isinstance(feedback, str) or not feedback.strip():
+        raise ToolInputError("the feedback is empty; say what to change in the document")
+    target = refine_target(load_spec(workspace, name), chosen)
+    with _model_session(workspace, model, "refine") as session:
+        authoring = _authoring_for(workspace, name, session)
+        outcome: PhaseOutcome = _model_call(lambda: revise(authoring, target, feedback), name)
+        info = _session_info(session)
+    return {"spec": name, "outcome": outcome_to_dict(workspace, outcome),
+            "diff": outcome_diff(outcome) if outcome.written else "", **info}
+
+
+def approve_phase(workspace: Workspace, spec: str, phase: str | None = None) -> dict[str, Any]:
+    """`specloom approve SPEC --json` (never forced: documents with check errors are
+    refused)."""
+    from specloom.spec.loader import load_spec
+    from specloom.workflows.approval import approval_state
+    from specloom.workflows.flow import approve
+
+    name = resolve_spec(workspace, spec)
+    try:
+        stored = approve(workspace, name, _phase_argument(phase), force=False)
+    except FileNotFoundError as exc:
+        raise ToolInputError(str(exc)) from None
+    return {"spec": name, "approved": stored,
+            "approvals": approval_state(load_spec(workspace, name))}

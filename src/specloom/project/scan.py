@@ -113,13 +113,18 @@ def scan_repository(root: Path) -> RepoFacts:
 def list_files(root: Path) -> tuple[list[str], bool]:
     """Workspace-relative file paths (sorted) and whether git listed them.
 
-    specloom's own outputs (`.kiro/steering/`, `.kiro/specloom/`) are left out, so that
-    running `init` does not change the facts the next `init` sees.
+    specloom's own outputs (`.kiro/steering/`, `.kiro/specloom/`, and the agent files that
+    `agents install` or `init --agent` wrote or merged into) are left out, so that running
+    `init` does not change the facts the next `init` sees.
     """
+    from specloom.integrations.agents import installed_paths
+
     listed = _git_files(root)
     in_git = listed is not None
     files = [p for p in listed if (root / p).is_file()] if listed is not None else _walk(root)
-    return sorted(p for p in files if not p.startswith(OWN_OUTPUTS))[:MAX_FILES], in_git
+    agent_files = installed_paths(root)
+    return sorted(p for p in files if not p.startswith(OWN_OUTPUTS)
+                  and p not in agent_files)[:MAX_FILES], in_git
 
 
 def _git_files(root: Path) -> list[str] | None:

@@ -9,17 +9,33 @@ review. Model faults surface as `ModelFailure`; nothing here swallows them.
 from __future__ import annotations
 
 import difflib
+import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from pydantic_ai.models import Model
 
 from specloom.quality.diagnostic import Diagnostic
 from specloom.quality.rule import Severity
+from specloom.quality.settings import CheckSettings
 from specloom.spec.files import write_atomic
 from specloom.spec.loader import Spec, load_spec
 from specloom.spec.workspace import Workspace
-from specloom.workflows.approval import approval_state, record_approval, spec_workflow
-from specloom.workflows.authoring import Authoring, PhaseOutcome, generate_phase, refine_phase
+from specloom.workflows.approval import (
+    approval_state,
+    record_approval,
+    spec_workflow,
+    stored_idea,
+)
+from specloom.workflows.authoring import (
+    Authoring,
+    PhaseOutcome,
+    PhaseProgress,
+    generate_phase,
+    refine_phase,
+)
 from specloom.workflows.documents import judge
 from specloom.workflows.gates import Gate
 from specloom.workflows.naming import validate_spec_name
@@ -27,6 +43,7 @@ from specloom.workflows.phases import Phase, Workflow, phase_file, phase_order
 from specloom.workflows.state import CONFIG_FILE, give_default_mode, new_config_text
 
 MAX_IDEA_CHARS = 20_000
+NO_IDEA = "(no idea was recorded for this spec; work from the documents below)"
 
 
 class AuthoringError(ValueError):
@@ -222,3 +239,71 @@ def outcome_diff(outcome: PhaseOutcome) -> str:
     after = outcome.candidate.text.splitlines(keepends=True)
     name = outcome.path.name
     return "".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
+
+
+def steering_text(workspace: Workspace, idea: str) -> str:
+    """The steering the context layer selects for this idea (always-included files when that
+    layer is not installed)."""
+    try:
+        steering = importlib.import_module("specloom.context.steering")
+    except ImportError:
+        return _always_steering(workspace)
+    selection = steering.select_steering(workspace, paths=(), prompt=idea)
+    return str(steering.render_steering(selection))
+
+
+def _always_steering(workspace: Workspace) -> str:
+    folder = workspace.kiro / "steering"
+    blocks = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        head = text.split("\n---", 1)[0] if text.startswith("---") else ""
+        if "inclusion:" not in head or "inclusion: always" in head:
+            blocks.append(f"## {path.name}\n{text.strip()}")
+    return "\n\n".join(blocks)
+
+
+def build_authoring(workspace: Workspace, name: str, model: Model, *,
+                    settings: CheckSettings | None, max_repairs: int = 2,
+                    use_grammar: bool = False,
+                    progress: PhaseProgress | None = None) -> Authoring:
+    """The `Authoring` for an existing spec: its workflow and idea from `.config.kiro`, the
+    steering selected for that idea. What `new`, `next`, `refine` and the MCP tools use."""
+    if max_repairs < 0:
+        raise AuthoringError("max_repairs must be 0 or more")
+    spec = load_spec(workspace, name)
+    idea = stored_idea(spec.path) or NO_IDEA
+    return Authoring(workspace=workspace, spec_name=name, workflow=spec_workflow(spec),
+                     model=model, idea=idea, steering_text=steering_text(workspace, idea),
+                     max_repairs=max_repairs, settings=settings, use_grammar=use_grammar,
+                     progress=progress)
+
+
+def outcome_to_dict(workspace: Workspace, outcome: PhaseOutcome) -> dict[str, Any]:
+    """One phase's outcome as `specloom next --json` prints it."""
+    return {
+        "phase": outcome.phase,
+        "path": workspace.relative(outcome.path),
+        "written": outcome.written,
+        "rejected_path": workspace.relative(outcome.rejected_path)
+        if outcome.rejected_path else None,
+        "unusable": outcome.candidate.unusable,
+        "rounds": outcome.rounds,
+        "findings": [{"code": d.code, "severity": d.severity.label, "line": d.line,
+                      "column": d.column, "message": d.message, "hint": d.hint}
+                     for d in outcome.findings],
+    }
+
+
+def report_to_dict(workspace: Workspace, report: FlowReport) -> dict[str, Any]:
+    """A flow run as `specloom new/next --json` prints it, with each phase's review state."""
+    return {
+        "spec": report.spec,
+        "outcomes": [outcome_to_dict(workspace, o) for o in report.outcomes],
+        "approved": report.approved,
+        "waiting": report.waiting,
+        "waiting_reason": report.waiting_reason,
+        "rejected": report.rejected,
+        "done": report.done,
+        "approvals": approval_state(load_spec(workspace, report.spec)),
+    }

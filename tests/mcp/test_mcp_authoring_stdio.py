@@ -1,0 +1,74 @@
+"""The model-driven tools over a real stdio MCP session: a bad model string is an MCP tool
+error naming the model forms (and creates nothing); approve_phase approves over the wire."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp.client.session import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+from mcp_helpers import copy_bookshelf, specloom_argv
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(scope="module")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="module")
+def bookshelf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_bookshelf(tmp_path_factory.mktemp("authoring-stdio"))
+
+
+@pytest.fixture(scope="module")
+async def session(bookshelf: Path) -> AsyncIterator[ClientSession]:
+    argv = specloom_argv(bookshelf, "mcp")
+    params = StdioServerParameters(command=argv[0], args=argv[1:], cwd=bookshelf)
+    with open(bookshelf.parent / "server-stderr.txt", "w") as errlog:
+        async with stdio_client(params, errlog=errlog) as (read, write), \
+                ClientSession(read, write, read_timeout_seconds=120) as client:
+            await client.initialize()
+            yield client
+
+
+def text_of(result: Any) -> str:
+    return "".join(block.text for block in result.content)
+
+
+async def test_authoring_tools_are_listed(session: ClientSession) -> None:
+    tools = {t.name: t for t in (await session.list_tools()).tools}
+    assert {"new_spec", "next_phase", "refine_phase", "approve_phase"} <= set(tools)
+    assert set(tools["new_spec"].input_schema["required"]) == {"name", "idea"}
+
+
+async def test_unknown_model_is_a_tool_error_naming_the_forms(session: ClientSession,
+                                                             bookshelf: Path) -> None:
+    result = await session.call_tool("new_spec", {
+        "name": "book-renewals", "idea": "Let members renew a loan once.",
+        "model": "no-such-provider:x"})
+    assert result.is_error
+    message = text_of(result)
+    assert "unknown model provider 'no-such-provider'" in message
+    assert "anthropic:<model>" in message and "openai-compatible:<model>@<base_url>" in message
+    assert not (bookshelf / ".kiro/specs/book-renewals").exists()
+
+
+async def test_approve_phase_over_stdio(session: ClientSession, bookshelf: Path) -> None:
+    result = await session.call_tool("approve_phase", {"spec": "book-loans"})
+    assert not result.is_error, text_of(result)
+    data = json.loads(text_of(result))
+    assert list(data["approved"]) == ["requirements"]
+    assert data["approvals"] == {"requirements": "approved", "design": "pending",
+                                 "tasks": "pending"}
+    config = json.loads((bookshelf / ".kiro/specs/book-loans/.config.kiro").read_text())
+    assert config["specloom"]["approvals"]["requirements"]["sha256"] == \
+        data["approved"]["requirements"]
+    again = await session.call_tool("approve_phase", {"spec": "book-loans",
+                                                      "phase": "everything"})
+    assert again.is_error and "phase must be one of" in text_of(again)
