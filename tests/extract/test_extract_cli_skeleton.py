@@ -23,6 +23,7 @@ def shop(tmp_path: Path) -> Path:
     return write_project(tmp_path / "proj")
 
 
+@pytest.mark.req("extract-from-code", "2.3", "3.1", "3.2", "3.3", "3.4", "3.5", "6.4")
 def test_no_llm_spec_passes_check_and_cites_facts(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm") == 0
     out, err = capsys.readouterr()
@@ -45,6 +46,7 @@ def test_no_llm_spec_passes_check_and_cites_facts(shop: Path, capsys: pytest.Cap
     assert "NotFound" in design and "`price`: `float` = `0.0`" in design
 
 
+@pytest.mark.req("extract-from-code", "8.1")
 def test_config_marks_extracted_and_unreviewed(shop: Path) -> None:
     run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm", "--json")
     config = json.loads((shop / ".kiro/specs/shop/.config.kiro").read_text())
@@ -53,6 +55,7 @@ def test_config_marks_extracted_and_unreviewed(shop: Path) -> None:
     assert config["workflowType"] == "requirements-first" and config["specId"]
 
 
+@pytest.mark.req("extract-from-code", "5.5")
 def test_json_report(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm", "--json")
     data = json.loads(capsys.readouterr().out)
@@ -60,6 +63,7 @@ def test_json_report(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert data["linked_criteria"] > 0 and len(data["skipped"]) == 2
 
 
+@pytest.mark.req("extract-from-code", "8.2")
 def test_refuses_a_person_written_spec(shop: Path) -> None:
     folder = shop / ".kiro/specs/shop"
     folder.mkdir()
@@ -69,6 +73,7 @@ def test_refuses_a_person_written_spec(shop: Path) -> None:
     assert (folder / "requirements.md").read_text() == "# Requirements\n"
 
 
+@pytest.mark.req("extract-from-code", "8.3", "8.4", "8.5")
 def test_replacing_an_extracted_spec_needs_force(shop: Path) -> None:
     run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm")
     spec_id = json.loads((shop / ".kiro/specs/shop/.config.kiro").read_text())["specId"]
@@ -83,6 +88,7 @@ def test_replacing_an_extracted_spec_needs_force(shop: Path) -> None:
         run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm", "--force")
 
 
+@pytest.mark.req("extract-from-code", "5.6")
 def test_bad_name_and_missing_path(shop: Path) -> None:
     with pytest.raises(CliError, match="kebab-case"):
         run_cli(shop, str(shop / "shop"), "--name", "Shop Spec", "--no-llm")
@@ -90,6 +96,7 @@ def test_bad_name_and_missing_path(shop: Path) -> None:
         run_cli(shop, str(shop / "nowhere"), "--name", "shop", "--no-llm")
 
 
+@pytest.mark.req("extract-from-code", "5.4")
 def test_model_layer_missing_suggests_no_llm(shop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(__import__("sys").modules, "specloom.models.session", None)
     with pytest.raises(CliError, match="--no-llm"):

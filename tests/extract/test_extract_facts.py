@@ -33,6 +33,7 @@ def _named(sheet: FactSheet, kind: str, name: str) -> dict:
     return matches[0].to_json()
 
 
+@pytest.mark.req("extract-from-code", "1.1", "1.2")
 def test_routes_commands_models_and_errors_are_found(shop: Path) -> None:
     sheet = _sheet(shop)
     route = _named(sheet, "route", "GET /items/{name}")
@@ -57,6 +58,7 @@ def test_routes_commands_models_and_errors_are_found(shop: Path) -> None:
     assert _named(sheet, "config", "SHOP_STORE_PATH")["path"] == "shop/store.py"
 
 
+@pytest.mark.req("extract-from-code", "1.3")
 def test_tests_are_read_with_calls_and_asserts(shop: Path) -> None:
     sheet = _sheet(shop)
     missing = _named(sheet, "test", "tests/test_store_behaviour.py::test_missing_item_raises")
@@ -68,6 +70,7 @@ def test_tests_are_read_with_calls_and_asserts(shop: Path) -> None:
         "details"]["commands"] == ["add"]
 
 
+@pytest.mark.req("extract-from-code", "1.5", "2.2")
 def test_import_graph_and_skipped_files(shop: Path) -> None:
     sheet = _sheet(shop)
     assert sheet.imports["shop.api"] == ("shop.models", "shop.store")
@@ -75,6 +78,7 @@ def test_import_graph_and_skipped_files(shop: Path) -> None:
         ("shop/blob.py", "binary"), ("shop/broken.py", "syntax")}
 
 
+@pytest.mark.req("extract-from-code", "1.4")
 def test_ids_are_stable_when_code_moves(shop: Path) -> None:
     before = {f.key: f.id for f in _sheet(shop).facts}
     api = shop / "shop" / "api.py"
@@ -84,12 +88,14 @@ def test_ids_are_stable_when_code_moves(shop: Path) -> None:
     assert _named(after, "route", "GET /items/{name}")["line"] == 25
 
 
+@pytest.mark.req("extract-from-code", "1.6")
 def test_json_round_trip(shop: Path) -> None:
     sheet = _sheet(shop)
     again = sheet_from_json(json.loads(json.dumps(sheet.to_json())))
     assert again.facts == sheet.facts and again.imports == sheet.imports
 
 
+@pytest.mark.req("extract-from-code", "2.1")
 def test_gitignored_files_are_not_read(shop: Path) -> None:
     (shop / "shop" / "generated").mkdir()
     (shop / "shop" / "generated" / "made.py").write_text("def made():\n    pass\n")
@@ -100,6 +106,7 @@ def test_gitignored_files_are_not_read(shop: Path) -> None:
     assert "shop/api.py" in sheet.files  # untracked but not ignored: read
 
 
+@pytest.mark.req("extract-from-code", "1.2")
 def test_flask_django_and_typer_shapes() -> None:
     flask = ast.parse('@bp.route("/users/<int:uid>", methods=["GET", "DELETE"])\n'
                       "def user(uid):\n    pass\n").body[0]
@@ -121,6 +128,7 @@ def test_flask_django_and_typer_shapes() -> None:
         ("tool", ("--verbose",))]
 
 
+@pytest.mark.req("extract-from-code", "1.1")
 @pytest.mark.parametrize(("package", "expected"), [
     (yaml, {("function", "yaml.safe_load"), ("exception", "yaml.error.YAMLError"),
             ("class", "yaml.loader.SafeLoader"), ("method", "yaml.composer.Composer.compose_node")}),

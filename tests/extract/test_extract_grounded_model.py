@@ -64,6 +64,7 @@ def scripted(*answers: str) -> tuple[FunctionModel, list[list[ModelMessage]]]:
     return FunctionModel(reply), seen
 
 
+@pytest.mark.req("extract-from-code", "4.1")
 def test_prompt_holds_facts_not_source(shop: Path) -> None:
     sheet = build_fact_sheet(shop / "shop", shop, [shop / "tests"])
     prompt = fact_prompt(sheet, "shop")
@@ -71,6 +72,7 @@ def test_prompt_holds_facts_not_source(shop: Path) -> None:
     assert "STORE.get(name)" not in prompt  # no source text, only facts
 
 
+@pytest.mark.req("extract-from-code", "4.2", "4.3", "6.1")
 def test_ungrounded_criteria_are_dropped_or_flagged(shop: Path) -> None:
     ids = fact_ids(shop)
     model, _ = scripted(answer(ids))
@@ -90,6 +92,7 @@ def test_ungrounded_criteria_are_dropped_or_flagged(shop: Path) -> None:
     assert "tests/test_store_behaviour.py::test_missing_item_raises" in linked["1.2"]
 
 
+@pytest.mark.req("extract-from-code", "4.4")
 def test_repair_rounds_send_findings_back(shop: Path) -> None:
     ids = fact_ids(shop)
     nothing_cited = json.dumps({"requirements": [
@@ -102,6 +105,7 @@ def test_repair_rounds_send_findings_back(shop: Path) -> None:
     assert "could not be read" in str(feedback[1]) and "cites a fact" in str(feedback[2])
 
 
+@pytest.mark.req("extract-from-code", "4.5")
 def test_gives_up_after_max_repairs(shop: Path) -> None:
     model, _ = scripted("no", "still no")
     sheet = build_fact_sheet(shop / "shop", shop)
@@ -125,6 +129,7 @@ class FakeSession:
         self.closed = True
 
 
+@pytest.mark.req("extract-from-code", "5.1", "5.2", "5.3")
 def test_cli_uses_the_session_and_shows_its_note(shop: Path, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     model, _ = scripted(answer(fact_ids(shop)))

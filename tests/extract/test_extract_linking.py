@@ -36,6 +36,7 @@ class TestGroup:\r
 """
 
 
+@pytest.mark.req("extract-from-code", "7.1", "7.2", "7.3")
 def test_tags_only_add_lines_and_are_not_repeated(tmp_path: Path) -> None:
     path = tmp_path / "tests" / "test_x.py"
     path.parent.mkdir()
@@ -57,6 +58,7 @@ def test_tags_only_add_lines_and_are_not_repeated(tmp_path: Path) -> None:
     assert edit.text == "# specloom: demo 2.1"
 
 
+@pytest.mark.req("extract-from-code", "6.2")
 def test_route_templates_match_requests() -> None:
     assert route_pattern("/items/{item_id}").match("/items/42")
     assert route_pattern("/users/<int:uid>").match("/users/7")
@@ -64,6 +66,7 @@ def test_route_templates_match_requests() -> None:
     assert route_pattern("/items").match("/items/")
 
 
+@pytest.mark.req("extract-from-code", "6.1", "6.3", "7.1", "7.3", "7.4")
 def test_link_tests_then_verify_end_to_end(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm", "--link-tests") == 0
     out = capsys.readouterr().out
@@ -104,6 +107,7 @@ def generated_test_files(draw: st.DrawFn) -> tuple[str, list[str]]:
     return newline.join(chunks), names
 
 
+# Feature: extract-from-code, Property 1: Tagging only adds comment lines
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(generated_test_files(), st.data())
 def test_tagging_only_adds_comment_lines(tmp_path: Path, case: tuple[str, list[str]],

@@ -30,6 +30,7 @@ def model() -> LocalModel:
     return LocalModel()
 
 
+@pytest.mark.req("model-layer", "4.1")
 def test_grammar_constrains_the_answer(model: LocalModel) -> None:
     agent = Agent(model, instructions="Answer yes or no.")
     result = asyncio.run(agent.run("Is the sky blue?", model_settings={"extra_body": {"grammar": YES_NO}}))
@@ -37,6 +38,7 @@ def test_grammar_constrains_the_answer(model: LocalModel) -> None:
     assert result.usage.output_tokens >= 1
 
 
+@pytest.mark.req("model-layer", "4.1")
 def test_ears_grammar_output_parses(model: LocalModel) -> None:
     agent = Agent(model)
     result = asyncio.run(agent.run("Write one requirement for a login page.",
@@ -45,6 +47,7 @@ def test_ears_grammar_output_parses(model: LocalModel) -> None:
     assert text.startswith("WHEN ") and ", THE System SHALL " in text
 
 
+@pytest.mark.req("model-layer", "4.2")
 def test_structured_output_is_constrained_by_the_schema(model: LocalModel) -> None:
     class Task(BaseModel):
         title: str
@@ -55,6 +58,7 @@ def test_structured_output_is_constrained_by_the_schema(model: LocalModel) -> No
     assert isinstance(result.output, Task)
 
 
+@pytest.mark.req("model-layer", "4.3")
 def test_same_prompt_same_answer(model: LocalModel) -> None:
     agent = Agent(model)
     settings = {"max_tokens": 12}
@@ -62,6 +66,7 @@ def test_same_prompt_same_answer(model: LocalModel) -> None:
         asyncio.run(agent.run("Name a colour.", model_settings=settings)).output
 
 
+@pytest.mark.req("model-layer", "4.5", "5.1", "6.1", "8.1", "8.2")
 def test_local_session_records_and_shows_the_note(tmp_path: Path, model: LocalModel) -> None:
     session = open_model_session(Workspace(tmp_path), command="demo")
     assert session.is_local and session.name == "local" and supports_grammar(session)
@@ -75,6 +80,7 @@ def test_local_session_records_and_shows_the_note(tmp_path: Path, model: LocalMo
     assert record["model"] == "local:gemma-3-270m-q4_k_m"
 
 
+@pytest.mark.req("model-layer", "4.4")
 def test_prompt_puts_instructions_in_the_first_user_turn() -> None:
     from pydantic_ai.messages import ModelRequest, UserPromptPart
 

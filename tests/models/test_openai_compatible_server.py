@@ -79,6 +79,7 @@ def server_url() -> Iterator[str]:
         process.wait(timeout=10)
 
 
+@pytest.mark.req("model-layer", "5.2", "5.3", "6.1", "6.2", "8.1")
 def test_agent_over_http_with_a_grammar(tmp_path: Path, server_url: str) -> None:
     session = open_model_session(Workspace(tmp_path), model=f"openai-compatible:gemma@{server_url}",
                                  command="server-test")
@@ -102,6 +103,7 @@ def test_agent_over_http_with_a_grammar(tmp_path: Path, server_url: str) -> None
     assert meta["usage"]["requests"] == 1
 
 
+@pytest.mark.req("model-layer", "3.5")
 def test_unreachable_server_names_the_url(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/v1"
     session = open_model_session(Workspace(tmp_path), model=f"openai-compatible:gemma@{url}",

@@ -57,6 +57,7 @@ def recorded_session(tmp_path: Path) -> ModelSession:
                         recorder=recorder)
 
 
+@pytest.mark.req("model-layer", "6.1", "6.2", "7.1", "8.4")
 def test_record_then_replay_byte_for_byte(tmp_path: Path) -> None:
     session = recorded_session(tmp_path)
     first = workflow(session)
@@ -77,6 +78,7 @@ def test_record_then_replay_byte_for_byte(tmp_path: Path) -> None:
     assert "(replayed, no model called)" in second
 
 
+@pytest.mark.req("model-layer", "7.2")
 def test_replay_fails_clearly_when_the_workflow_changed(tmp_path: Path) -> None:
     session = recorded_session(tmp_path)
     workflow(session)
@@ -86,6 +88,7 @@ def test_replay_fails_clearly_when_the_workflow_changed(tmp_path: Path) -> None:
         workflow(replay, prompt="Something else")
 
 
+@pytest.mark.req("model-layer", "7.3")
 def test_replay_fails_when_asked_for_more_than_recorded(tmp_path: Path) -> None:
     session = recorded_session(tmp_path)
     workflow(session)
@@ -97,11 +100,13 @@ def test_replay_fails_when_asked_for_more_than_recorded(tmp_path: Path) -> None:
         workflow(replay)
 
 
+@pytest.mark.req("model-layer", "7.4")
 def test_unknown_run_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ReplayError, match="no recorded run 'nope'"):
         open_model_session(Workspace(tmp_path), replay="nope", command="test")
 
 
+@pytest.mark.req("model-layer", "6.3")
 def test_secrets_are_redacted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     session = recorded_session(tmp_path)
@@ -112,6 +117,7 @@ def test_secrets_are_redacted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert any(REDACTED in text for text in texts)
 
 
+@pytest.mark.req("model-layer", "8.1", "8.3")
 def test_usage_line_for_unknown_model_says_cost_unknown(tmp_path: Path) -> None:
     session = recorded_session(tmp_path)
     line = workflow(session).splitlines()[-1]
@@ -120,6 +126,7 @@ def test_usage_line_for_unknown_model_says_cost_unknown(tmp_path: Path) -> None:
     assert session.note() is None
 
 
+@pytest.mark.req("model-layer", "7.1")
 def test_text_answers_round_trip(tmp_path: Path) -> None:
     run_dir = tmp_path / ".kiro/specloom/runs/r2"
     recorder = Recorder(run_dir, "function")

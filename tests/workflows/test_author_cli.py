@@ -61,6 +61,7 @@ def cli(root: Path, *argv: str) -> int:
     return code
 
 
+@pytest.mark.req("authoring", "3.1", "6.4")
 def test_new_approve_next_async(root: Path, monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     session = use_model(monkeypatch, [REQUIREMENTS, DESIGN, TASKS])
@@ -81,6 +82,7 @@ def test_new_approve_next_async(root: Path, monkeypatch: pytest.MonkeyPatch,
                                  "tasks": "pending"}
 
 
+@pytest.mark.req("authoring", "7.3", "7.6")
 def test_list_and_show_display_stale(root: Path, monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     use_model(monkeypatch, [REQUIREMENTS, DESIGN])
@@ -102,6 +104,7 @@ def test_list_and_show_display_stale(root: Path, monkeypatch: pytest.MonkeyPatch
     assert "    design        stale" in out and "    requirements  approved" in out
 
 
+@pytest.mark.req("authoring", "8.1", "8.2")
 def test_refine_prints_the_diff(root: Path, monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     use_model(monkeypatch, [REQUIREMENTS, REQUIREMENTS.replace("14 days", "21 days")])
@@ -123,6 +126,7 @@ def test_interactive_gate_through_the_cli(root: Path, monkeypatch: pytest.Monkey
     assert "every document is approved" in capsys.readouterr().out
 
 
+@pytest.mark.req("authoring", "1.2", "1.3", "1.4")
 @pytest.mark.parametrize(("argv", "message"), [
     (("new", "Book Loans", "idea"), "try 'book-loans'"),
     (("new", "book-loans", "  "), "idea is empty"),
@@ -136,6 +140,7 @@ def test_bad_input_is_a_clear_error(root: Path, monkeypatch: pytest.MonkeyPatch,
     assert not (root / ".kiro/specs/book-loans").exists()
 
 
+@pytest.mark.req("authoring", "1.5", "5.4", "5.6")
 def test_existing_spec_and_model_faults(root: Path, monkeypatch: pytest.MonkeyPatch,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     use_model(monkeypatch, [ModelHTTPError(429, "scripted")])
@@ -152,6 +157,7 @@ def test_existing_spec_and_model_faults(root: Path, monkeypatch: pytest.MonkeyPa
         cli(root, "next", "book-loans")
 
 
+@pytest.mark.req("authoring", "4.3", "4.4")
 def test_rejected_output_exits_one(root: Path, monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     use_model(monkeypatch, [GARBAGE])

@@ -47,6 +47,7 @@ def config(workspace: Workspace, name: str = "book-loans") -> dict[str, object]:
     return data
 
 
+@pytest.mark.req("authoring", "1.1", "2.1", "6.4", "7.1", "7.2")
 def test_requirements_first_async_review_through_all_phases(workspace: Workspace) -> None:
     scripted = ScriptedModel([REQUIREMENTS, DESIGN, TASKS])
     flow = authoring(workspace, scripted)
@@ -85,6 +86,7 @@ def test_requirements_first_async_review_through_all_phases(workspace: Workspace
         "requirements": "approved", "design": "approved", "tasks": "approved"}
 
 
+@pytest.mark.req("authoring", "3.1", "3.2", "3.3")
 def test_prompt_rereads_hand_edits_and_keeps_a_stable_prefix(workspace: Workspace) -> None:
     scripted = ScriptedModel([REQUIREMENTS, DESIGN])
     flow = authoring(workspace, scripted)
@@ -101,6 +103,7 @@ def test_prompt_rereads_hand_edits_and_keeps_a_stable_prefix(workspace: Workspac
     assert second.startswith(shared)
 
 
+@pytest.mark.req("authoring", "4.1", "4.5")
 def test_repair_round_sends_errors_back(workspace: Workspace) -> None:
     scripted = ScriptedModel([REQUIREMENTS, DESIGN, TASKS_CITING_MISSING, TASKS])
     flow = authoring(workspace, scripted)
@@ -115,6 +118,7 @@ def test_repair_round_sends_errors_back(workspace: Workspace) -> None:
     assert "C001" in repair and "9.9" in repair
 
 
+@pytest.mark.req("authoring", "4.2", "7.4")
 def test_remaining_errors_are_kept_and_reported(workspace: Workspace) -> None:
     scripted = ScriptedModel([REQUIREMENTS, DESIGN, TASKS_CITING_MISSING, TASKS_CITING_MISSING])
     flow = authoring(workspace, scripted, max_repairs=1)
@@ -130,6 +134,7 @@ def test_remaining_errors_are_kept_and_reported(workspace: Workspace) -> None:
     approve(workspace, "book-loans", force=True)
 
 
+@pytest.mark.req("authoring", "4.3")
 def test_unparseable_output_is_kept_beside_the_file(workspace: Workspace) -> None:
     scripted = ScriptedModel([GARBAGE, GARBAGE, GARBAGE])
     flow = authoring(workspace, scripted)
@@ -142,6 +147,7 @@ def test_unparseable_output_is_kept_beside_the_file(workspace: Workspace) -> Non
     assert "not a usable requirements.md" in scripted.prompt_text(2)
 
 
+@pytest.mark.req("authoring", "5.1", "5.2")
 def test_model_output_cannot_choose_the_path(workspace: Workspace) -> None:
     answer = "File: ../../../evil.md\n\n" + REQUIREMENTS
     flow = authoring(workspace, ScriptedModel([answer]))
@@ -154,6 +160,7 @@ def test_model_output_cannot_choose_the_path(workspace: Workspace) -> None:
                        "requirements")
 
 
+@pytest.mark.req("authoring", "5.3")
 @pytest.mark.parametrize(("error", "message"), [
     (ModelHTTPError(429, "scripted"), "rate limiting"),
     (ModelHTTPError(503, "scripted"), "server error"),
@@ -168,6 +175,7 @@ def test_model_faults_become_clear_messages(workspace: Workspace, error: BaseExc
     assert sorted(p.name for p in workspace.spec_dir("book-loans").iterdir()) == [".config.kiro"]
 
 
+@pytest.mark.req("authoring", "5.5")
 def test_ctrl_c_while_streaming_leaves_no_file(workspace: Workspace) -> None:
     flow = authoring(workspace, ScriptedModel([REQUIREMENTS, KeyboardInterrupt()]))
     start_spec(workspace, "book-loans", flow.idea, "requirements-first")
@@ -179,6 +187,7 @@ def test_ctrl_c_while_streaming_leaves_no_file(workspace: Workspace) -> None:
     assert names == [".config.kiro", "requirements.md"]
 
 
+@pytest.mark.req("authoring", "1.1", "2.3", "7.5")
 def test_quick_writes_all_three_in_one_pass(workspace: Workspace) -> None:
     flow = authoring(workspace, ScriptedModel([REQUIREMENTS, DESIGN, TASKS]), workflow="quick")
     start_spec(workspace, "book-loans", flow.idea, "quick")
@@ -189,6 +198,7 @@ def test_quick_writes_all_three_in_one_pass(workspace: Workspace) -> None:
     assert advance(flow, None).done
 
 
+@pytest.mark.req("authoring", "1.1", "2.2", "2.5", "3.1")
 def test_design_first_writes_design_before_requirements(workspace: Workspace) -> None:
     scripted = ScriptedModel([DESIGN, REQUIREMENTS])
     flow = authoring(workspace, scripted, workflow="design-first")
@@ -201,6 +211,7 @@ def test_design_first_writes_design_before_requirements(workspace: Workspace) ->
     assert config(workspace)["workflowType"] == "design-first"
 
 
+@pytest.mark.req("authoring", "1.1", "2.4")
 def test_bugfix_writes_bugfix_md(workspace: Workspace) -> None:
     flow = authoring(workspace, ScriptedModel([BUGFIX, BUGFIX_DESIGN, BUGFIX_TASKS]),
                      workflow="bugfix", name="fee-rounding")
@@ -215,6 +226,7 @@ def test_bugfix_writes_bugfix_md(workspace: Workspace) -> None:
     assert not (workspace.spec_dir("fee-rounding") / "requirements.md").exists()
 
 
+@pytest.mark.req("authoring", "1.2", "1.3", "1.4", "1.5")
 def test_bad_names_ideas_and_existing_specs(workspace: Workspace) -> None:
     with pytest.raises(AuthoringError, match="'book-loans'"):
         start_spec(workspace, "Book Loans", "idea", "requirements-first")
@@ -227,6 +239,7 @@ def test_bad_names_ideas_and_existing_specs(workspace: Workspace) -> None:
         start_spec(workspace, "book-loans", "idea", "requirements-first")
 
 
+@pytest.mark.req("authoring", "1.6")
 def test_new_files_get_the_usual_mode(workspace: Workspace) -> None:
     import os
 

@@ -96,6 +96,7 @@ TASKS_IN_GRAMMAR = """\
 """
 
 
+@pytest.mark.req("authoring", "3.5")
 @pytest.mark.parametrize(("phase", "text"), [
     ("requirements", REQUIREMENTS), ("design", DESIGN), ("tasks", TASKS_IN_GRAMMAR),
     ("bugfix", BUGFIX_IN_GRAMMAR),
@@ -112,6 +113,7 @@ def test_grammar_admits_a_clean_document(tmp_path: Path, phase: Phase,
     assert candidate.unusable is None and not candidate.errors, candidate.findings
 
 
+@pytest.mark.req("authoring", "3.6")
 @pytest.mark.parametrize(("phase", "text"), [
     ("requirements", REQUIREMENTS.replace("THE Loan_Service SHALL close", "the loans close")),
     ("design", DESIGN.replace("## Data Models", "## Data")),

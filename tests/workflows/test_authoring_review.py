@@ -44,6 +44,7 @@ def approved_spec(workspace: Workspace) -> Path:
     return workspace.spec_dir("book-loans")
 
 
+@pytest.mark.req("authoring", "7.3")
 def test_editing_an_approved_document_marks_later_phases_stale(workspace: Workspace) -> None:
     folder = approved_spec(workspace)
     flow = authoring(workspace, ScriptedModel([]))
@@ -64,6 +65,7 @@ def test_editing_an_approved_document_marks_later_phases_stale(workspace: Worksp
     assert set(approval_state(reload(flow)).values()) == {"approved"}
 
 
+@pytest.mark.req("authoring", "6.1", "6.2", "6.3", "8.1")
 def test_interactive_gate_feedback_edit_and_approve(workspace: Workspace) -> None:
     revised = REQUIREMENTS.replace("14 days", "28 days")
     scripted = ScriptedModel([REQUIREMENTS, revised, DESIGN])
@@ -87,6 +89,7 @@ def test_interactive_gate_feedback_edit_and_approve(workspace: Workspace) -> Non
     assert any("no findings" in line for line in said)
 
 
+@pytest.mark.req("authoring", "6.5")
 def test_gate_without_answers_stops_for_async_review(workspace: Workspace) -> None:
     flow = authoring(workspace, ScriptedModel([REQUIREMENTS]))
     start_spec(workspace, "book-loans", flow.idea, "requirements-first")
@@ -94,6 +97,7 @@ def test_gate_without_answers_stops_for_async_review(workspace: Workspace) -> No
     assert report.waiting == "requirements" and not report.approved
 
 
+@pytest.mark.req("authoring", "4.3", "8.3")
 def test_refine_keeps_the_rejected_attempt_beside_the_file(workspace: Workspace) -> None:
     folder = approved_spec(workspace)
     flow = authoring(workspace, ScriptedModel(["nonsense"] * 3))
@@ -103,6 +107,7 @@ def test_refine_keeps_the_rejected_attempt_beside_the_file(workspace: Workspace)
     assert (folder / "design.md.rejected").read_text() == "nonsense\n"
 
 
+@pytest.mark.req("authoring", "7.3")
 def test_refine_diff(workspace: Workspace) -> None:
     approved_spec(workspace)
     flow = authoring(workspace, ScriptedModel([DESIGN.replace("A loan ledger.", "A ledger.")]))
@@ -111,6 +116,7 @@ def test_refine_diff(workspace: Workspace) -> None:
     assert approval_state(reload(flow))["design"] == "edited"
 
 
+@pytest.mark.req("authoring", "1.2")
 @pytest.mark.parametrize(("name", "suggestion"), [
     ("Book Loans", "book-loans"), ("bookLoans", "book-loans"), ("book_loans", "book-loans"),
     ("Café--Menu!", "cafe-menu"),
