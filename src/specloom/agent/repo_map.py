@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from specloom.repository import git_listed_files
 
 MAX_LINES = 400
 MAX_CHARS = 16_000
@@ -114,15 +115,7 @@ def list_files(root: Path) -> list[str]:
 def _git_files(root: Path) -> list[str] | None:
     if not (root / ".git").exists():
         return None
-    try:
-        done = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=root,
-                              capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if done.returncode != 0:
-        return None
-    return [p for p in done.stdout.decode("utf-8", "replace").split("\0") if p]
-
+    return git_listed_files(root, timeout=30)
 
 def _walk(root: Path) -> list[str]:
     found: list[str] = []

@@ -7,9 +7,10 @@ reported as skipped rather than read.
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from specloom.repository import git_listed_files
 
 PYTHON_SUFFIXES = (".py",)
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "dist", "build",
@@ -53,17 +54,10 @@ def read_source(path: Path) -> SourceFile | str:
 
 
 def _git_listing(folder: Path) -> list[Path] | None:
-    try:
-        result = subprocess.run(
-            ["git", "ls-files", "-co", "--exclude-standard", "-z", "--", "."], cwd=folder,
-            capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired):
+    names = git_listed_files(folder)
+    if names is None:
         return None
-    if result.returncode != 0:
-        return None
-    names = result.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return [folder / name for name in names if name and (folder / name).is_file()]
-
+    return [folder / name for name in names if (folder / name).is_file()]
 
 def _walk(folder: Path) -> list[Path]:
     found: list[Path] = []

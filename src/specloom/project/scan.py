@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import tomllib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from specloom.repository import git_listed_files
 
 MAX_FILES = 200_000
 OWN_OUTPUTS = (".kiro/steering/", ".kiro/specloom/")
@@ -128,16 +129,7 @@ def list_files(root: Path) -> tuple[list[str], bool]:
 
 
 def _git_files(root: Path) -> list[str] | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-co", "--exclude-standard", "-z"],
-            capture_output=True, check=False, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if done.returncode != 0:
-        return None
-    return [p for p in done.stdout.decode("utf-8", "replace").split("\0") if p]
-
+    return git_listed_files(root)
 
 def _walk(root: Path) -> Iterable[str]:
     for folder, subfolders, names in os.walk(root):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
+
+from specloom.repository import git_listed_files
 
 SOURCE_SUFFIXES = frozenset({
     ".py", ".pyi", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".go", ".rs", ".java", ".kt",
@@ -38,17 +39,7 @@ def _nested_workspaces(listed: list[str]) -> tuple[str, ...]:
 
 
 def _git_files(root: Path) -> list[str] | None:
-    try:
-        result = subprocess.run(
-            ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=root,
-            capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if result.returncode != 0:
-        return None
-    names = result.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return [name for name in names if name]
-
+    return git_listed_files(root)
 
 def _walk_files(root: Path) -> list[str]:
     found: list[str] = []
