@@ -5,7 +5,13 @@ from __future__ import annotations
 import shutil
 import socket
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
+
+from mcp.client.session import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
 
 REPO = Path(__file__).resolve().parents[2]
 BOOKSHELF = REPO / "examples" / "bookshelf"
@@ -36,3 +42,19 @@ def free_port() -> int:
 def tiny_server_entry(*extra: str, **fields: object) -> dict[str, object]:
     """An mcp.json entry that starts the tiny test server."""
     return {"command": sys.executable, "args": [str(TINY_SERVER), *extra], **fields}
+
+
+@asynccontextmanager
+async def stdio_session(root: Path) -> AsyncIterator[ClientSession]:
+    """A real MCP client session with `specloom mcp` running as a stdio subprocess in `root`."""
+    argv = specloom_argv(root, "mcp")
+    params = StdioServerParameters(command=argv[0], args=argv[1:], cwd=root)
+    with open(root.parent / "server-stderr.txt", "w") as errlog:
+        async with stdio_client(params, errlog=errlog) as (read, write), \
+                ClientSession(read, write, read_timeout_seconds=120) as client:
+            await client.initialize()
+            yield client
+
+
+def text_of(result: Any) -> str:
+    return "".join(block.text for block in result.content)

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 from mcp.client.session import ClientSession
-from mcp.client.stdio import StdioServerParameters, stdio_client
-from mcp_helpers import copy_bookshelf, specloom_argv
+from mcp_helpers import copy_bookshelf, specloom_argv, stdio_session, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -27,17 +26,8 @@ def bookshelf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 async def session(bookshelf: Path) -> AsyncIterator[ClientSession]:
-    argv = specloom_argv(bookshelf, "mcp")
-    params = StdioServerParameters(command=argv[0], args=argv[1:], cwd=bookshelf)
-    with open(bookshelf.parent / "server-stderr.txt", "w") as errlog:
-        async with stdio_client(params, errlog=errlog) as (read, write), \
-                ClientSession(read, write, read_timeout_seconds=120) as client:
-            await client.initialize()
-            yield client
-
-
-def text_of(result: Any) -> str:
-    return "".join(block.text for block in result.content)
+    async with stdio_session(bookshelf) as client:
+        yield client
 
 
 async def call_json(session: ClientSession, tool: str, **arguments: Any) -> Any:
