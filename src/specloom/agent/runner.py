@@ -5,7 +5,11 @@ loop (a snapshot and an atomic run record after every turn; promptSubmit before,
 after, and another turn for each askAgent prompt), then the verification gate. `[x]` is set only
 when the agent reports done AND the verification passes: the project's test command and the
 tests linked to every criterion the task cites. Anything else leaves the task `[-]` with the
-reason shown and recorded. Checkpoint tasks only run the test command.
+reason shown and recorded. Checkpoint tasks only run the test command (verification.py).
+
+While the agent runs, the MCP servers configured in mcp.json are open and their tools are given
+to the model (mcp_tools.py), unless `RunOptions.mcp` is off; a server that fails is reported on
+the progress line and the task goes on without it.
 
 The model can never set status: it has no tool for it, and its "done" is only a claim. Status
 changes go through `specloom.spec.task_status.set_task_status` and nothing else. This module
@@ -15,10 +19,8 @@ must not print; progress goes to the `progress` callback.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,8 +29,15 @@ from pydantic import BaseModel, Field
 
 from specloom.agent import run_record as records
 from specloom.agent.budget import Budget, BudgetPolicy
-from specloom.agent.context_builder import ContextBuilder, TaskContextError, cited_criteria
+from specloom.agent.context_builder import ContextBuilder, TaskContextError
 from specloom.agent.run_record import TaskRecord
+from specloom.agent.verification import CommandResult as CommandResult
+from specloom.agent.verification import TaskVerdict as TaskVerdict
+from specloom.agent.verification import (
+    configured_run_test_command,
+    run_test_command,
+    verify_task,
+)
 from specloom.spec.loader import Spec, load_spec
 from specloom.spec.task_status import set_task_status
 from specloom.spec.tasks import Task, TasksDoc, TaskStatus
@@ -40,12 +49,13 @@ if TYPE_CHECKING:
     from pydantic_ai.tools import Tool
 
     from specloom.agent.hooks import HookDispatcher, HookOutcome
+    from specloom.agent.permissions import Approver
+    from specloom.agent.tools import AgentTools
     from specloom.models.usage import UsageTotals
 
 Progress = Callable[[str], None]
 ToolsFactory = Callable[["HookDispatcher"], Sequence["Tool[Any]"]]
 MAX_HOOK_ROUNDS = 3
-OUTPUT_TAIL = 4000
 
 
 class RunnerError(Exception):
@@ -74,6 +84,8 @@ class RunOptions:
     summarise_at: float = 0.8
     run_id: str | None = None
     home: Path | None = None
+    mcp: bool = True                 # give the agent the tools of the servers in mcp.json
+    mcp_timeout: float = 10.0
 
 
 @dataclass
@@ -136,7 +148,8 @@ class TaskRunner:
 
     def __init__(self, workspace: Workspace, model: Model, options: RunOptions, *,
                  progress: Progress | None = None, tools: ToolsFactory | None = None,
-                 hooks: HookDispatcher | None = None, checkpoints: Any = None) -> None:
+                 hooks: HookDispatcher | None = None, checkpoints: Any = None,
+                 approver: Approver | None = None) -> None:
         self.workspace = workspace
         self.model = model
         self.options = options
@@ -144,6 +157,7 @@ class TaskRunner:
         self.hooks = hooks if hooks is not None else _load_dispatcher(workspace)
         self.checkpoints = checkpoints if checkpoints is not None else _checkpoints(workspace)
         self.tools_factory = tools or self._default_tools
+        self.approver = approver
         self.run_id = options.run_id or _new_run_id()
         self._totals: UsageTotals | None = None
 
@@ -253,9 +267,9 @@ class TaskRunner:
         if prompt is None:
             return self._finish(task, record, records.BLOCKED,
                                 "a promptSubmit hook blocked the task prompt")
-        agent = self._agent(builder, budget)
+        tools = list(self.tools_factory(self.hooks))
         try:
-            report = asyncio.run(self._rounds(agent, task, record, builder, budget, prompt))
+            report = asyncio.run(self._agent_run(task, record, builder, budget, prompt, tools))
         except KeyboardInterrupt:
             self._finish(task, record, records.INTERRUPTED, "interrupted; run again to resume")
             raise
@@ -279,7 +293,36 @@ class TaskRunner:
         extra += [*submitted.agent_prompts, *submitted.context, *submitted.errors]
         return "\n\n".join([prompt, *extra])
 
-    def _agent(self, builder: ContextBuilder, budget: Budget) -> Agent[None, TaskReport | str]:
+    async def _agent_run(self, task: Task, record: TaskRecord, builder: ContextBuilder,
+                         budget: Budget, prompt: str, tools: list[Tool[Any]]) -> TaskReport:
+        """The agent's rounds, with the MCP servers open for exactly that long."""
+        async with self._mcp_tools(task, [t.name for t in tools]) as external:
+            agent = self._agent(builder, budget, [*tools, *external])
+            return await self._rounds(agent, task, record, builder, budget, prompt)
+
+    @contextlib.asynccontextmanager
+    async def _mcp_tools(self, task: Task, taken: Sequence[str]) -> AsyncIterator[list[Tool[Any]]]:
+        """The configured MCP servers' tools; a server that fails is reported and skipped."""
+        if not self.options.mcp:
+            yield []
+            return
+        from specloom.agent.mcp_tools import McpBridge
+        from specloom.mcp_client.session import open_mcp_tools
+
+        async with open_mcp_tools(self.workspace, self.options.home,
+                                  self.options.mcp_timeout) as listed:
+            for problem in listed.problems:
+                self.progress(f"task {task.id}: MCP {problem}; going on without it")
+            if listed:
+                servers = sorted({t.server for t in listed})
+                self.progress(f"task {task.id}: {len(listed)} MCP tools from "
+                              + ", ".join(servers))
+            bridge = McpBridge(self._agent_tools(self.hooks),
+                               lambda message: self.progress(f"task {task.id}: {message}"))
+            yield bridge.pydantic_ai_tools(listed, taken)
+
+    def _agent(self, builder: ContextBuilder, budget: Budget,
+               tools: Sequence[Tool[Any]]) -> Agent[None, TaskReport | str]:
         from pydantic_ai import Agent
         from pydantic_ai.capabilities import ProcessHistory
 
@@ -289,7 +332,7 @@ class TaskRunner:
             return context.instructions
 
         return Agent(self.model, instructions=instructions, output_type=[TaskReport, str],
-                     tools=list(self.tools_factory(self.hooks)),
+                     tools=list(tools),
                      capabilities=[ProcessHistory(budget.process)])
 
     async def _rounds(self, agent: Agent[None, TaskReport | str], task: Task,
@@ -416,115 +459,17 @@ class TaskRunner:
         return outcome
 
     def _default_tools(self, hooks: HookDispatcher) -> Sequence[Tool[Any]]:
+        return list(self._agent_tools(hooks).as_pydantic_ai_tools())
+
+    def _agent_tools(self, hooks: HookDispatcher | None) -> AgentTools:
         from specloom.agent.permissions import Permissions
         from specloom.agent.tools import AgentTools
 
         mode = "supervised" if self.options.mode == "supervised" else "autopilot"
         permissions = Permissions.from_config(self.workspace, mode,
                                               trust_all_tools=self.options.trust_all_tools)
-        tools = AgentTools(self.workspace, permissions=permissions, hooks=hooks,
-                           checkpoints=self.checkpoints)
-        return list(tools.as_pydantic_ai_tools())
-
-
-# -- verification -----------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class CommandResult:
-    command: str
-    exit_code: int | None   # None: timed out or could not start
-    output: str
-
-    @property
-    def ok(self) -> bool:
-        return self.exit_code == 0
-
-    def describe(self) -> str:
-        how = "timed out" if self.exit_code is None else f"exit {self.exit_code}"
-        tail = self.output.strip().splitlines()[-15:]
-        return f"test command `{self.command}` failed ({how}):\n" + "\n".join(tail)
-
-    def to_json(self) -> dict[str, object]:
-        return {"command": self.command, "exit_code": self.exit_code,
-                "output": self.output[-OUTPUT_TAIL:]}
-
-
-@dataclass(frozen=True, slots=True)
-class TaskVerdict:
-    passed: bool
-    reason: str | None
-    command: CommandResult | None
-    criteria: dict[str, str]          # cited criterion -> verify status
-    unlinked: tuple[str, ...]         # cited criteria with no linked test (reported, not blocking)
-
-    def to_json(self) -> dict[str, object]:
-        return {"passed": self.passed, "reason": self.reason, "criteria": self.criteria,
-                "unlinked": list(self.unlinked),
-                "command": self.command.to_json() if self.command else None}
-
-
-def verify_task(workspace: Workspace, spec_name: str, task_id: str, command: str | None,
-                timeout: float, progress: Progress | None = None) -> TaskVerdict:
-    """The gate: the test command (if any) and the linked tests of the cited criteria."""
-    from specloom.trace.verify import VERIFIED, verify
-
-    spec = load_spec(workspace, spec_name)
-    task = spec.tasks.task(task_id) if spec.tasks else None
-    cited = [cid for cid, _ in cited_criteria(spec, task)] if task else []
-    result = run_test_command(workspace.root, command, timeout) if command else None
-    statuses: dict[str, str] = {}
-    linked: set[str] = set()
-    if cited:
-        report = verify(workspace, [spec_name], timeout=timeout, progress=progress)
-        for verdict in (c for s in report.specs for c in s.criteria if c.id in cited):
-            statuses[verdict.id] = verdict.status
-            if verdict.tests:
-                linked.add(verdict.id)
-    unlinked = tuple(c for c in cited if c not in linked)
-    failing = [f"{c} is {statuses.get(c)}" for c in cited if c in linked
-               and statuses.get(c) != VERIFIED]
-    reasons = ([result.describe()] if result is not None and not result.ok else [])
-    if failing:
-        reasons.append("linked tests do not verify the cited criteria: " + ", ".join(failing))
-    if result is None and not linked:
-        reasons.append("nothing can verify this task: no test command (set [tool.specloom] "
-                       "run-test-command or pass --test-command) and no tests linked to its "
-                       "criteria")
-    return TaskVerdict(not reasons, "; ".join(reasons) or None, result, statuses, unlinked)
-
-
-def run_test_command(root: Path, command: str, timeout: float) -> CommandResult:
-    """Run `command` through the shell in `root`; the whole process group stops on timeout."""
-    try:
-        process = subprocess.Popen(command, shell=True, cwd=root, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-    except OSError as exc:
-        return CommandResult(command, None, f"cannot start: {exc}")
-    try:
-        out, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        out, _ = process.communicate()
-        return CommandResult(command, None, out.decode("utf-8", "replace"))
-    except BaseException:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        raise
-    return CommandResult(command, process.returncode, out.decode("utf-8", "replace"))
-
-
-def configured_run_test_command(root: Path) -> str | None:
-    """`[tool.specloom] run-test-command` from pyproject.toml, if set (SettingsError if bad)."""
-    from specloom.quality.settings import SettingsError, pyproject_table
-
-    table, pyproject = pyproject_table(root)
-    value = table.get("run-test-command")
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise SettingsError(f"{pyproject}: [tool.specloom] run-test-command must be a "
-                            "non-empty string, e.g. \"python -m pytest -q\"")
-    return value
+        return AgentTools(self.workspace, permissions=permissions, hooks=hooks,
+                          approver=self.approver, checkpoints=self.checkpoints)
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -60,6 +60,10 @@ def register(commands: Any) -> None:
                      help="the model's context size in tokens (default 128000)")
     run.add_argument("--summarise-at", type=float, default=0.8, metavar="FRACTION",
                      help="summarise older turns past this share of the context (default 0.8)")
+    run.add_argument("--no-mcp", action="store_true",
+                     help="do not start the MCP servers of .kiro/settings/mcp.json and "
+                          "~/.kiro/settings/mcp.json (their tools are otherwise given to the "
+                          "agent)")
     run.add_argument("--json", action="store_true", help="print the run report as JSON")
     run.set_defaults(handler=run_tasks)
 
@@ -75,7 +79,8 @@ def _options(args: argparse.Namespace, run_id: str | None) -> RunOptions:
         spec=args.spec, task=args.task, all=args.all, keep_going=args.keep_going,
         mode=args.mode, max_turns=args.max_turns, trust_all_tools=args.trust_all_tools,
         test_command=args.test_command, verify_timeout=args.timeout,
-        context_tokens=args.context_tokens, summarise_at=args.summarise_at, run_id=run_id)
+        context_tokens=args.context_tokens, summarise_at=args.summarise_at, run_id=run_id,
+        mcp=not args.no_mcp)
 
 
 def _progress(message: str) -> None:
