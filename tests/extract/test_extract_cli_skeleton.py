@@ -102,3 +102,17 @@ def test_model_layer_missing_suggests_no_llm(shop: Path, monkeypatch: pytest.Mon
     with pytest.raises(CliError, match="--no-llm"):
         run_cli(shop, str(shop / "shop"), "--name", "shop")
     assert not (shop / ".kiro/specs/shop").exists()
+
+
+@pytest.mark.req("extract-from-code", "8.6")
+def test_approving_every_extracted_document_marks_the_spec_reviewed(shop: Path) -> None:
+    from specloom.workflows.flow import approve
+
+    run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm", "--json")
+    config_file = shop / ".kiro/specs/shop/.config.kiro"
+    approve(Workspace(shop), "shop", "requirements")
+    assert json.loads(config_file.read_text())["specloom"]["reviewed"] is False
+    approve(Workspace(shop), "shop", "design")
+    block = json.loads(config_file.read_text())["specloom"]
+    assert block["reviewed"] is True and block["origin"] == "extracted"
+    assert set(block["approvals"]) == {"requirements", "design"}

@@ -103,11 +103,16 @@ def record_approval(spec: Spec, phases: tuple[Phase, ...]) -> dict[Phase, str]:
         records[phase] = {"sha256": digest, "approvedAt": approved_at, "basedOn": basis}
         stored[phase] = digest
 
+    written = [p for p in phase_order(workflow) if hashes[p] is not None]
+
     def change(block: dict[str, Any]) -> dict[str, Any]:
         approvals = dict(stored_approvals(block))
         for phase, record in records.items():
             approvals[phase] = {**approvals.get(phase, {}), **record}
-        return {**block, "approvals": approvals}
+        updated = {**block, "approvals": approvals}
+        if block.get("origin") == "extracted" and all(p in approvals for p in written):
+            updated["reviewed"] = True  # a person approved every document extract wrote
+        return updated
 
     update_specloom_block(spec.path, change)
     return stored
