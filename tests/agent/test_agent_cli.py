@@ -31,6 +31,7 @@ def root(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.req("task-runner", "9.2", "9.3")
 def test_checkpoint_commands(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(root, "checkpoint", "create", "first", "--json") == 0
     first = json.loads(capsys.readouterr().out)["id"]
@@ -50,6 +51,7 @@ def test_checkpoint_commands(root: Path, capsys: pytest.CaptureFixture[str]) -> 
         run(root, "checkpoint", "diff", "nope")
 
 
+@pytest.mark.req("task-runner", "8.2", "8.3")
 def test_hook_list_and_run(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     hook = {"name": "hello", "enabled": True, "when": {"type": "userTriggered"},
             "then": {"type": "runCommand", "command": "echo hello from $SPECLOOM_HOOK_EVENT"}}
@@ -67,6 +69,7 @@ def test_hook_list_and_run(root: Path, capsys: pytest.CaptureFixture[str]) -> No
         run(root, "hook", "run", "missing")
 
 
+@pytest.mark.req("task-runner", "9.6")
 def test_watch_command_with_duration(root: Path, tmp_path_factory: pytest.TempPathFactory,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path_factory.mktemp("out") / "ran.txt"

@@ -7,6 +7,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from specloom.agent.hooks import HookDispatcher, HookEvent, HookOutcome, load_hooks
 from specloom.agent.watch import HookWatcher
 from specloom.spec.workspace import Workspace
@@ -38,6 +40,7 @@ def workspace_with_hooks(root: Path) -> Workspace:
     return Workspace(root)
 
 
+@pytest.mark.req("task-runner", "9.6")
 def test_watch_sees_external_edits(tmp_path: Path, monkeypatch: object) -> None:
     log = tmp_path.parent / f"{tmp_path.name}-hook.log"
     monkeypatch.setenv("LOG", str(log))  # type: ignore[attr-defined]

@@ -31,6 +31,7 @@ def root(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.req("task-runner", "9.2", "9.3")
 def test_restore_returns_exact_bytes_and_deletes_new_files(root: Path) -> None:
     store = CheckpointStore(Workspace(root))
     first = store.snapshot("before task 1")
@@ -65,6 +66,7 @@ def test_list_and_diff(root: Path) -> None:
         store.diff("deadbeef")
 
 
+@pytest.mark.req("task-runner", "9.5")
 def test_gitignore_and_state_dir_excluded(root: Path) -> None:
     (root / ".gitignore").write_text("*.log\n")
     (root / "debug.log").write_text("noise")
@@ -78,6 +80,7 @@ def test_gitignore_and_state_dir_excluded(root: Path) -> None:
     assert "debug.log" not in tree and not any(p.startswith(".kiro/specloom") for p in tree)
 
 
+@pytest.mark.req("task-runner", "9.4", "9.5")
 def test_users_git_repository_untouched(root: Path) -> None:
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "README.md")
@@ -113,6 +116,7 @@ def test_users_git_repository_untouched(root: Path) -> None:
     assert not any(p.startswith(".git/") for p in tree)
 
 
+@pytest.mark.req("task-runner", "9.4")
 def test_user_git_environment_is_ignored(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     elsewhere = root / "elsewhere-index"
     monkeypatch.setenv("GIT_INDEX_FILE", str(elsewhere))

@@ -34,6 +34,7 @@ def dispatcher(workspace: Workspace) -> HookDispatcher:
     return HookDispatcher(workspace, hooks)
 
 
+@pytest.mark.req("task-runner", "8.3")
 @pytest.mark.parametrize("event", EVENTS)
 def test_each_event_runs_a_real_command(tmp_path: Path, event: str) -> None:
     workspace = hook_file(tmp_path, [{"name": "rec", "trigger": event,
@@ -45,6 +46,7 @@ def test_each_event_runs_a_real_command(tmp_path: Path, event: str) -> None:
     assert log(tmp_path) == [f"{event}|src/a.py|write_file|do it"]
 
 
+@pytest.mark.req("task-runner", "8.4")
 def test_stdout_goes_to_context_and_failure_reports_stderr(tmp_path: Path) -> None:
     workspace = hook_file(tmp_path, [
         {"name": "ok", "trigger": "agentStop", "action": {"type": "command", "command": "echo fine"}},
@@ -58,6 +60,7 @@ def test_stdout_goes_to_context_and_failure_reports_stderr(tmp_path: Path) -> No
     assert outcome.agent_prompts == ["Summarise."] and not outcome.blocked
 
 
+@pytest.mark.req("task-runner", "8.5")
 def test_hook_timeout(tmp_path: Path) -> None:
     workspace = hook_file(tmp_path, [{"name": "slow", "trigger": "preToolUse", "timeout": 0.3,
                                       "action": {"type": "command", "command": "sleep 10"}}])
@@ -65,6 +68,7 @@ def test_hook_timeout(tmp_path: Path) -> None:
     assert outcome.blocked and "timed out after 0.3 s" in outcome.errors[0]
 
 
+@pytest.mark.req("task-runner", "8.5")
 def test_failing_pre_tool_use_blocks_the_tool(tmp_path: Path) -> None:
     workspace = hook_file(tmp_path, [
         {"name": "guard", "trigger": "PreToolUse", "matcher": "write",
@@ -77,6 +81,7 @@ def test_failing_pre_tool_use_blocks_the_tool(tmp_path: Path) -> None:
     assert tools.read_file(".kiro/hooks/all.json").ok
 
 
+@pytest.mark.req("task-runner", "8.3")
 def test_agent_writes_fire_tool_and_file_hooks(tmp_path: Path) -> None:
     hooks = [{"name": f"h-{event}", "trigger": event, "action": {"type": "command", "command": RECORD}}
              for event in ("preToolUse", "postToolUse", "fileCreated", "fileEdited")]
@@ -98,6 +103,7 @@ def test_agent_writes_fire_tool_and_file_hooks(tmp_path: Path) -> None:
     assert any("py-edited m.py" in c for c in tools.write_file("m.py", "x = 3\n").hook_context)
 
 
+@pytest.mark.req("task-runner", "8.4")
 def test_post_tool_use_for_shell(tmp_path: Path) -> None:
     workspace = hook_file(tmp_path, [{"name": "after-shell", "trigger": "postToolUse",
                                       "matcher": "shell|run_command",

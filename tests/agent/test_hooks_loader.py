@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from specloom.agent.hooks import load_hooks
 from specloom.agent.hooks.model import HookEvent, glob_matches
 from specloom.agent.hooks.rules import RULES
@@ -27,6 +29,7 @@ V1 = {"version": "v1", "hooks": [
      "action": {"type": "agent", "prompt": "Update the tests."}}]}
 
 
+@pytest.mark.req("task-runner", "8.1")
 def test_both_formats_load(tmp_path: Path) -> None:
     write(tmp_path, "lint.kiro.hook", json.dumps(OLDER, indent=2))
     write(tmp_path, "v1.json", json.dumps(V1, indent=2))
@@ -45,6 +48,7 @@ def test_both_formats_load(tmp_path: Path) -> None:
     assert text[reminder.line - 1].strip() == '"name": "tests-reminder",'
 
 
+@pytest.mark.req("task-runner", "8.2")
 def test_invalid_files_reported_with_line_and_rest_loads(tmp_path: Path) -> None:
     write(tmp_path, "a-good.kiro.hook", json.dumps(OLDER))
     write(tmp_path, "b-broken.kiro.hook", '{\n  "name": "x",\n  "when": {"type": "fileEdited"},\n}\n')
@@ -72,6 +76,7 @@ def test_duplicate_names_and_disabled(tmp_path: Path) -> None:
     assert not hooks[1].matches(HookEvent("fileEdited", file_path="src/x.py"))
 
 
+@pytest.mark.req("task-runner", "8.2")
 def test_tool_types(tmp_path: Path) -> None:
     hook = {"name": "t", "when": {"type": "postToolUse", "toolTypes": ["shell"]},
             "then": {"type": "askAgent", "prompt": "p"}}

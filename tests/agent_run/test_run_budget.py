@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pydantic_ai.messages import (
     ModelMessage,
     ModelRequest,
@@ -39,6 +40,7 @@ def test_compact_leaves_a_short_history_alone() -> None:
     assert compact(messages, BudgetPolicy(context_tokens=10_000)) is messages
 
 
+@pytest.mark.req("task-runner", "3.5")
 def test_compact_summarises_older_pairs_and_keeps_the_history_valid() -> None:
     messages = history(10, 4000)
     policy = BudgetPolicy(context_tokens=5000, keep_recent=4)
@@ -55,6 +57,7 @@ def test_compact_summarises_older_pairs_and_keeps_the_history_valid() -> None:
     assert compact(messages, policy) == kept  # deterministic
 
 
+@pytest.mark.req("task-runner", "3.1", "3.5", "3.6")
 def test_summarisation_in_a_run_keeps_spec_documents_whole(tmp_path: Path) -> None:
     root, home = paths(tmp_path)
     big = "\n".join(f"# filler line {i:04d} " + "x" * 60 for i in range(150))  # ~11k chars

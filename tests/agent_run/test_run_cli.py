@@ -61,6 +61,7 @@ def session(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeSession:
     return fake
 
 
+@pytest.mark.req("task-runner", "4.5")
 def test_run_json_reports_the_verified_task(tmp_path: Path, session: FakeSession,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     root, _home = paths(tmp_path)
@@ -80,6 +81,7 @@ def test_run_json_reports_the_verified_task(tmp_path: Path, session: FakeSession
     assert (root / ".kiro/specloom/runs/cli-run/tasks/1.json").is_file()
 
 
+@pytest.mark.req("task-runner", "4.6")
 def test_run_text_output_and_exit_code_when_not_verified(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from pydantic_ai.messages import ModelMessagesTypeAdapter
 from run_kit import GOOD_ADD, Script, implement, make_project, paths, report
 
@@ -30,6 +31,7 @@ def runner(root: Path, model: Script, home: Path, **options: object) -> TaskRunn
     return made
 
 
+@pytest.mark.req("task-runner", "1.1", "2.2", "4.1", "9.1")
 def test_scripted_agent_implements_the_task_and_it_is_ticked(tmp_path: Path) -> None:
     root, home = paths(tmp_path)
     make_project(root)
@@ -58,6 +60,7 @@ def test_scripted_agent_implements_the_task_and_it_is_ticked(tmp_path: Path) -> 
     assert {"before task 1", "task 1 turn 1", "task 1 turn 3"} <= set(labels)
 
 
+@pytest.mark.req("task-runner", "2.1", "2.3")
 def test_model_says_done_but_tests_fail_so_task_stays_in_progress(tmp_path: Path) -> None:
     root, home = paths(tmp_path)
     make_project(root)
@@ -75,6 +78,7 @@ def test_model_says_done_but_tests_fail_so_task_stays_in_progress(tmp_path: Path
     assert "1.1 is failing" in record["reason"]
 
 
+@pytest.mark.req("task-runner", "2.5")
 def test_nothing_can_verify_keeps_task_open_with_the_reason(tmp_path: Path) -> None:
     root, home = paths(tmp_path)
     tasks = "# Implementation Plan\n\n- [ ] 1. Write a README\n"
@@ -87,6 +91,7 @@ def test_nothing_can_verify_keeps_task_open_with_the_reason(tmp_path: Path) -> N
     assert statuses(root)["1"] is TaskStatus.IN_PROGRESS
 
 
+@pytest.mark.req("task-runner", "2.4")
 def test_agent_not_done_keeps_task_open(tmp_path: Path) -> None:
     root, home = paths(tmp_path)
     make_project(root)
@@ -96,6 +101,7 @@ def test_agent_not_done_keeps_task_open(tmp_path: Path) -> None:
     assert statuses(root)["1"] is TaskStatus.IN_PROGRESS
 
 
+@pytest.mark.req("task-runner", "1.4")
 def test_all_stops_at_the_first_unverifiable_task(tmp_path: Path) -> None:
     root, home = paths(tmp_path)
     make_project(root)
@@ -109,6 +115,7 @@ def test_all_stops_at_the_first_unverifiable_task(tmp_path: Path) -> None:
     assert result.stopped is not None and "task 2" in result.stopped
 
 
+@pytest.mark.req("task-runner", "1.5")
 def test_keep_going_continues_past_an_unverifiable_task(tmp_path: Path) -> None:
     root, home = paths(tmp_path)
     make_project(root)
@@ -122,6 +129,7 @@ def test_keep_going_continues_past_an_unverifiable_task(tmp_path: Path) -> None:
     assert result.usage["requests"] == 7
 
 
+@pytest.mark.req("task-runner", "1.6")
 def test_checkpoint_task_runs_the_test_command_without_a_model(tmp_path: Path) -> None:
     root, home = paths(tmp_path)
     tasks = ("# Implementation Plan\n\n- [x] 1. Implement add\n  - _Requirements: 1.1_\n\n"
@@ -132,6 +140,7 @@ def test_checkpoint_task_runs_the_test_command_without_a_model(tmp_path: Path) -
     assert statuses(root)["2"] is TaskStatus.DONE
 
 
+@pytest.mark.req("task-runner", "2.6")
 def test_failing_checkpoint_stops_even_with_keep_going(tmp_path: Path) -> None:
     root, home = paths(tmp_path)
     tasks = ("# Implementation Plan\n\n- [ ] 1. Checkpoint - make sure all tests pass\n\n"

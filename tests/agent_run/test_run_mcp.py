@@ -10,6 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from pydantic_ai.messages import ModelMessage, ModelResponse, ToolCallPart, ToolReturnPart
 from pydantic_ai.models.function import AgentInfo
 from run_kit import GOOD_ADD, Script, Step, call, make_project, paths, report
@@ -62,6 +63,7 @@ def both_calls(_messages: list[ModelMessage], _info: AgentInfo) -> ModelResponse
                                 ToolCallPart("mcp__tiny__add", {"a": 2, "b": 3})])
 
 
+@pytest.mark.req("task-runner", "5.1", "5.2", "5.3", "5.4")
 def test_the_agent_calls_a_real_mcp_server_through_hooks_and_approval(tmp_path: Path) -> None:
     root, home, log = project(tmp_path, {"tiny": server(autoApprove=["echo"],
                                                         disabledTools=["secret"])})
@@ -94,6 +96,7 @@ def test_the_agent_calls_a_real_mcp_server_through_hooks_and_approval(tmp_path: 
     assert any("tool mcp__tiny__add" in line for line in lines)
 
 
+@pytest.mark.req("task-runner", "5.5")
 def test_failing_and_dying_servers_are_reported_and_the_task_goes_on(tmp_path: Path) -> None:
     root, home, _log = project(tmp_path, {
         "missing": {"command": str(tmp_path / "no-such-mcp-server")},
@@ -113,6 +116,7 @@ def test_failing_and_dying_servers_are_reported_and_the_task_goes_on(tmp_path: P
     assert "Connection closed" in returned(model.seen[1][0], "mcp__dies__echo")
 
 
+@pytest.mark.req("task-runner", "5.6")
 def test_no_mcp_starts_no_server(tmp_path: Path) -> None:
     root, home, _log = project(tmp_path, {"missing": {"command": "/no/such/mcp-server"}})
     model = Script([call("write_file", path="calc.py", content=GOOD_ADD), report(True, "ok")])
@@ -127,6 +131,7 @@ def test_no_mcp_starts_no_server(tmp_path: Path) -> None:
     assert run_cmds._options(args, None).mcp is False
 
 
+@pytest.mark.req("task-runner", "5.1")
 def test_tool_names_are_safe_and_unique_and_results_become_text() -> None:
     taken = {"mcp__a_b__c"}
     assert tool_name("a.b", "c", taken) == "mcp__a_b__c_2"

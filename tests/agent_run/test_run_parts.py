@@ -34,10 +34,12 @@ def ids(named: str | None = None) -> list[str]:
     return [t.id for t in runnable_tasks(doc, named)]
 
 
+@pytest.mark.req("task-runner", "1.1", "1.2")
 def test_selection_runs_sub_tasks_in_order_and_skips_optional_ones() -> None:
     assert ids() == ["2.3", "2.4", "3"]
 
 
+@pytest.mark.req("task-runner", "1.3")
 def test_selection_of_a_named_task() -> None:
     assert ids("2.2") == ["2.2"]          # an optional task runs when named
     assert ids("2") == ["2.3", "2.4"]     # a parent means its open required sub-tasks
@@ -46,6 +48,7 @@ def test_selection_of_a_named_task() -> None:
         ids("9")
 
 
+@pytest.mark.req("task-runner", "3.2", "3.3")
 def test_context_holds_steering_documents_criteria_map_and_done_tasks(tmp_path: Path) -> None:
     root, home = paths(tmp_path)
     make_project(root, extra={
@@ -73,6 +76,7 @@ def test_context_holds_steering_documents_criteria_map_and_done_tasks(tmp_path: 
     assert "style" in [i.file.name for i in builder.build().steering.included]
 
 
+@pytest.mark.req("task-runner", "3.4")
 def test_repo_map_is_capped_and_says_what_was_cut(tmp_path: Path) -> None:
     write(tmp_path, {f"pkg/m{i:03d}.py": f"class C{i}:\n    pass\n\ndef f{i}():\n    pass\n"
                      for i in range(50)})
@@ -87,6 +91,7 @@ def test_repo_map_is_capped_and_says_what_was_cut(tmp_path: Path) -> None:
     assert len(small.text) <= 300 and small.cut is not None
 
 
+@pytest.mark.req("task-runner", "8.6")
 def test_hooks_around_a_task(tmp_path: Path) -> None:
     root, home = paths(tmp_path)
     def hook(event: str, then: dict[str, object]) -> str:

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from pydantic_ai.messages import ModelMessage, ToolCallPart
 from run_kit import GOOD_ADD, TASKS, Script, make_project, paths, report
 
@@ -37,6 +38,7 @@ def tool_calls(messages: list[ModelMessage]) -> list[str]:
     return [p.tool_name for m in messages for p in m.parts if isinstance(p, ToolCallPart)]
 
 
+@pytest.mark.req("task-runner", "4.2", "4.3")
 def test_sigkill_mid_task_leaves_files_intact_and_the_next_run_resumes(
         tmp_path: Path) -> None:
     root, home = paths(tmp_path)
@@ -75,6 +77,7 @@ def test_sigkill_mid_task_leaves_files_intact_and_the_next_run_resumes(
     assert tasks is not None and tasks.task("1").status.value == "done"  # type: ignore[union-attr]
 
 
+@pytest.mark.req("task-runner", "4.4")
 def test_ctrl_c_stops_cleanly_and_records_the_interruption(tmp_path: Path) -> None:
     root, home = paths(tmp_path)
     make_project(root)

@@ -16,6 +16,7 @@ def write(root: Path, files: dict[str, str]) -> None:
         (root / name).write_text(text)
 
 
+@pytest.mark.req("steering-and-init", "5.1", "5.2")
 def test_inlines_recursively(tmp_path: Path) -> None:
     write(tmp_path, {"a.md": "A[#[[file:docs/b.md]]]", "docs/b.md": "B(#[[file: c.md ]])",
                      "c.md": "C"})
@@ -24,6 +25,7 @@ def test_inlines_recursively(tmp_path: Path) -> None:
     assert result.problems == ()
 
 
+@pytest.mark.req("steering-and-init", "5.4")
 def test_missing_file_is_k003_with_line_and_column(tmp_path: Path) -> None:
     result = inline_files("one\ntwo #[[file:nope.md]]\n", root=tmp_path, source="s.md",
                           first_line=4)
@@ -32,6 +34,7 @@ def test_missing_file_is_k003_with_line_and_column(tmp_path: Path) -> None:
     assert result.text == "one\ntwo #[[file:nope.md]]\n"
 
 
+@pytest.mark.req("steering-and-init", "5.3")
 @pytest.mark.parametrize("reference", ["../outside.md", "/etc/hostname", "sub/../../outside.md"])
 def test_outside_workspace_is_k004(tmp_path: Path, reference: str) -> None:
     root = tmp_path / "ws"
@@ -42,6 +45,7 @@ def test_outside_workspace_is_k004(tmp_path: Path, reference: str) -> None:
     assert "secret" not in result.text
 
 
+@pytest.mark.req("steering-and-init", "5.3")
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
 def test_symlink_leaving_workspace_is_k004(tmp_path: Path) -> None:
     root = tmp_path / "ws"
@@ -52,6 +56,7 @@ def test_symlink_leaving_workspace_is_k004(tmp_path: Path) -> None:
     assert [p.code for p in result.problems] == ["K004"]
 
 
+@pytest.mark.req("steering-and-init", "5.5")
 def test_cycle_is_reported_once_and_stops(tmp_path: Path) -> None:
     write(tmp_path, {"a.md": "a>#[[file:b.md]]", "b.md": "b>#[[file:a.md]]"})
     result = inline_files("#[[file:a.md]]", root=tmp_path, source="s.md")
@@ -60,6 +65,7 @@ def test_cycle_is_reported_once_and_stops(tmp_path: Path) -> None:
     assert (problem.code, problem.path) == ("K007", "b.md")
 
 
+@pytest.mark.req("steering-and-init", "5.5")
 def test_self_reference_from_origin_is_a_cycle(tmp_path: Path) -> None:
     write(tmp_path, {"s.md": "#[[file:s.md]]"})
     result = inline_files("#[[file:s.md]]", root=tmp_path, source="s.md",
@@ -67,6 +73,7 @@ def test_self_reference_from_origin_is_a_cycle(tmp_path: Path) -> None:
     assert [p.code for p in result.problems] == ["K007"]
 
 
+@pytest.mark.req("steering-and-init", "5.6")
 def test_depth_limit(tmp_path: Path) -> None:
     write(tmp_path, {f"f{i}.md": f"{i}#[[file:f{i + 1}.md]]" for i in range(10)})
     result = inline_files("#[[file:f0.md]]", root=tmp_path, source="s.md", max_depth=3)
@@ -74,6 +81,7 @@ def test_depth_limit(tmp_path: Path) -> None:
     assert [p.code for p in result.problems] == ["K008"]
 
 
+@pytest.mark.req("steering-and-init", "5.4")
 def test_unreadable_file_is_k003(tmp_path: Path) -> None:
     (tmp_path / "bin.md").write_bytes(b"\xff\xfe\xfa")
     result = inline_files("#[[file:bin.md]]", root=tmp_path, source="s.md")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from specloom.context.rules import RULES
 from specloom.context.steering import load_steering
 
 from spec_fixtures import MakeWorkspace
 
 
+@pytest.mark.req("steering-and-init", "1.3")
 def test_no_front_matter_means_always(make_workspace: MakeWorkspace, tmp_path: Path) -> None:
     ws = make_workspace({".kiro/steering/tech.md": "# Tech\nUse uv.\n"})
     files, problems = load_steering(ws, home=tmp_path / "home")
@@ -20,6 +23,7 @@ def test_no_front_matter_means_always(make_workspace: MakeWorkspace, tmp_path: P
     assert tech.body == "# Tech\nUse uv.\n"
 
 
+@pytest.mark.req("steering-and-init", "1.5")
 def test_front_matter_fields_are_read(make_workspace: MakeWorkspace, tmp_path: Path) -> None:
     ws = make_workspace({
         ".kiro/steering/api.md": "---\ninclusion: fileMatch\nfileMatchPattern:\n  - 'src/api/**/*.py'\n  - '*.yml'\n---\nREST rules\n",
@@ -33,6 +37,7 @@ def test_front_matter_fields_are_read(make_workspace: MakeWorkspace, tmp_path: P
     assert style.inclusion == "auto" and style.description == "Code style for Python."
 
 
+@pytest.mark.req("steering-and-init", "1.1", "1.2")
 def test_workspace_wins_over_user_and_agents_comes_first(make_workspace: MakeWorkspace,
                                                           tmp_path: Path) -> None:
     home = tmp_path / "home"
@@ -47,6 +52,7 @@ def test_workspace_wins_over_user_and_agents_comes_first(make_workspace: MakeWor
     assert files[2].display_path == "~/.kiro/steering/personal.md"
 
 
+@pytest.mark.req("steering-and-init", "2.1", "2.6")
 def test_broken_yaml_is_a_finding_with_line_and_the_rest_load(
         make_workspace: MakeWorkspace, tmp_path: Path) -> None:
     ws = make_workspace({
@@ -62,6 +68,7 @@ def test_broken_yaml_is_a_finding_with_line_and_the_rest_load(
     assert bad.line >= 3
 
 
+@pytest.mark.req("steering-and-init", "2.3")
 def test_unknown_inclusion_is_k002_at_its_line(make_workspace: MakeWorkspace,
                                                 tmp_path: Path) -> None:
     ws = make_workspace({".kiro/steering/x.md": "---\nname: x\ninclusion: sometimes\n---\nx\n"})
@@ -72,12 +79,14 @@ def test_unknown_inclusion_is_k002_at_its_line(make_workspace: MakeWorkspace,
     assert "sometimes" in problem.message
 
 
+@pytest.mark.req("steering-and-init", "1.4")
 def test_inclusion_is_case_insensitive(make_workspace: MakeWorkspace, tmp_path: Path) -> None:
     ws = make_workspace({".kiro/steering/x.md": "---\ninclusion: FileMatch\nfileMatchPattern: '*.py'\n---\n"})
     files, problems = load_steering(ws, home=tmp_path / "home")
     assert problems == [] and files[0].inclusion == "fileMatch"
 
 
+@pytest.mark.req("steering-and-init", "2.4", "2.5")
 def test_filematch_without_pattern_and_auto_without_description_still_load(
         make_workspace: MakeWorkspace, tmp_path: Path) -> None:
     ws = make_workspace({
@@ -91,6 +100,7 @@ def test_filematch_without_pattern_and_auto_without_description_still_load(
         ("a.md", "K005", 2), ("b.md", "K005", 3), ("c.md", "K006", 2)]
 
 
+@pytest.mark.req("steering-and-init", "2.1", "2.2")
 def test_non_mapping_front_matter_and_binary_files(make_workspace: MakeWorkspace,
                                                    tmp_path: Path) -> None:
     ws = make_workspace({".kiro/steering/list.md": "---\n- a\n- b\n---\nx\n",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from specloom.context.steering import render_steering, select_steering
 from specloom.context.tokens import estimate_tokens
 
@@ -23,6 +25,7 @@ def names(selection: object) -> list[str]:
     return [item.file.name for item in selection.included]  # type: ignore[attr-defined]
 
 
+@pytest.mark.req("steering-and-init", "3.1", "3.6")
 def test_without_context_only_always_and_agents(make_workspace: MakeWorkspace,
                                                 tmp_path: Path) -> None:
     selection = select_steering(make_workspace(FILES), home=tmp_path / "home")
@@ -38,6 +41,7 @@ def test_without_context_only_always_and_agents(make_workspace: MakeWorkspace,
     assert len(selection.excluded_tokens) == len(selection.excluded)
 
 
+@pytest.mark.req("steering-and-init", "3.2", "3.3", "3.4", "6.1")
 def test_file_match_manual_and_auto(make_workspace: MakeWorkspace, tmp_path: Path) -> None:
     selection = select_steering(
         make_workspace(FILES), home=tmp_path / "home",
@@ -51,6 +55,7 @@ def test_file_match_manual_and_auto(make_workspace: MakeWorkspace, tmp_path: Pat
     assert selection.excluded == ()
 
 
+@pytest.mark.req("steering-and-init", "3.6")
 def test_auto_below_threshold_says_what_was_shared(make_workspace: MakeWorkspace,
                                                    tmp_path: Path) -> None:
     selection = select_steering(make_workspace(FILES), home=tmp_path / "home",
@@ -59,6 +64,7 @@ def test_auto_below_threshold_says_what_was_shared(make_workspace: MakeWorkspace
     assert excluded["rest"] == "auto: prompt shares only 'REST' with the description (needs 2)"
 
 
+@pytest.mark.req("steering-and-init", "3.3")
 def test_mention_includes_a_file_of_another_mode(make_workspace: MakeWorkspace,
                                                  tmp_path: Path) -> None:
     selection = select_steering(make_workspace(FILES), home=tmp_path / "home",
@@ -67,6 +73,7 @@ def test_mention_includes_a_file_of_another_mode(make_workspace: MakeWorkspace,
     assert reasons["api"] == "mentioned: #api (fileMatch did not match)"
 
 
+@pytest.mark.req("steering-and-init", "4.5")
 def test_absolute_paths_become_workspace_relative(make_workspace: MakeWorkspace,
                                                   tmp_path: Path) -> None:
     ws = make_workspace(FILES)
@@ -75,6 +82,7 @@ def test_absolute_paths_become_workspace_relative(make_workspace: MakeWorkspace,
     assert "api" in names(selection)
 
 
+@pytest.mark.req("steering-and-init", "6.2")
 def test_tokens_count_inlined_text(make_workspace: MakeWorkspace, tmp_path: Path) -> None:
     ws = make_workspace({".kiro/steering/tech.md": "See #[[file:docs/a.md]]\n",
                          "docs/a.md": "x" * 40})
@@ -83,6 +91,7 @@ def test_tokens_count_inlined_text(make_workspace: MakeWorkspace, tmp_path: Path
     assert item.tokens == estimate_tokens(item.text) == 12
 
 
+@pytest.mark.req("steering-and-init", "2.3")
 def test_problems_are_reported_and_sorted(make_workspace: MakeWorkspace, tmp_path: Path) -> None:
     ws = make_workspace({".kiro/steering/b.md": "---\ninclusion: nope\n---\n",
                          ".kiro/steering/a.md": "#[[file:missing.md]]\n"})
@@ -92,6 +101,7 @@ def test_problems_are_reported_and_sorted(make_workspace: MakeWorkspace, tmp_pat
     assert names(selection) == ["a"]
 
 
+@pytest.mark.req("steering-and-init", "6.3")
 def test_render_is_deterministic_and_delimited(make_workspace: MakeWorkspace,
                                                tmp_path: Path) -> None:
     ws = make_workspace(FILES)
@@ -102,9 +112,11 @@ def test_render_is_deterministic_and_delimited(make_workspace: MakeWorkspace,
     assert '<steering name="tech" source=".kiro/steering/tech.md">\nPython 3.11.\n</steering>\n' in first
 
 
+@pytest.mark.req("steering-and-init", "6.3")
 def test_render_empty_selection(make_workspace: MakeWorkspace, tmp_path: Path) -> None:
     assert render_steering(select_steering(make_workspace({}), home=tmp_path / "home")) == ""
 
 
+@pytest.mark.req("steering-and-init", "6.2")
 def test_estimate_tokens() -> None:
     assert [estimate_tokens("x" * n) for n in (0, 1, 4, 5, 8)] == [0, 1, 1, 2, 2]

@@ -39,6 +39,7 @@ def workspace(make_workspace: MakeWorkspace, tmp_path: Path,
     return ws.root
 
 
+@pytest.mark.req("steering-and-init", "6.4", "6.6")
 def test_text_output(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(workspace, "steering", "show", "--for", "src/api/x.py") == 0
     out = capsys.readouterr().out
@@ -49,6 +50,7 @@ def test_text_output(workspace: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "characters/4, rounded up" in out
 
 
+@pytest.mark.req("steering-and-init", "6.5", "6.6")
 def test_json_output(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(workspace, "steering", "show", "--prompt", "use #mine", "--json") == 0
     data = json.loads(capsys.readouterr().out)

@@ -24,6 +24,7 @@ def actions(results: list) -> dict[str, str]:  # type: ignore[type-arg]
     return {r.path: r.action for r in results}
 
 
+@pytest.mark.req("mcp-and-integrations", "9.1", "9.2", "9.3")
 def test_every_agent_writes_its_files(workspace: Workspace) -> None:
     root = workspace.root
     (root / ".mcp.json").write_text(json.dumps({"mcpServers": {"other": {"command": "x"}}}))
@@ -50,6 +51,7 @@ def test_every_agent_writes_its_files(workspace: Workspace) -> None:
     assert ".claude/commands/spec-new.md" in manifest and "AGENTS.md#specloom" in manifest
 
 
+@pytest.mark.req("mcp-and-integrations", "9.2", "9.4")
 def test_rerun_updates_ours_and_keeps_user_edits(workspace: Workspace) -> None:
     root = workspace.root
     install_agent_files(workspace, ["claude", "codex"])
@@ -83,11 +85,13 @@ def test_rerun_updates_ours_and_keeps_user_edits(workspace: Workspace) -> None:
     assert by_path[".claude/commands/spec-tasks.md"].action == "unchanged"
 
 
+@pytest.mark.req("mcp-and-integrations", "9.5")
 def test_unknown_agent(workspace: Workspace) -> None:
     with pytest.raises(AgentError, match="unknown agent vim"):
         install_agent_files(workspace, ["vim"])
 
 
+@pytest.mark.req("mcp-and-integrations", "9.4")
 def test_cli_agents_install_twice(workspace: Workspace) -> None:
     argv = specloom_argv(workspace.root, "agents", "install", "claude", "kiro", "--json")
     first = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)

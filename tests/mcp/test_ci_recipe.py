@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from mcp_helpers import REPO, copy_bookshelf, specloom_argv
 
@@ -34,6 +35,7 @@ def test_workflow_shape() -> None:
     assert [args[0] for args in specloom_steps()] == ["check", "verify", "trace"]
 
 
+@pytest.mark.req("mcp-and-integrations", "9.6")
 def test_workflow_commands_on_bookshelf(tmp_path: Path) -> None:
     root = copy_bookshelf(tmp_path)
     for args in specloom_steps():

@@ -36,6 +36,7 @@ async def test_authoring_tools_are_listed(session: ClientSession) -> None:
     assert set(tools["new_spec"].input_schema["required"]) == {"name", "idea"}
 
 
+@pytest.mark.req("mcp-and-integrations", "6.2")
 async def test_unknown_model_is_a_tool_error_naming_the_forms(session: ClientSession,
                                                              bookshelf: Path) -> None:
     result = await session.call_tool("new_spec", {
@@ -48,6 +49,7 @@ async def test_unknown_model_is_a_tool_error_naming_the_forms(session: ClientSes
     assert not (bookshelf / ".kiro/specs/book-renewals").exists()
 
 
+@pytest.mark.req("mcp-and-integrations", "5.4")
 async def test_approve_phase_over_stdio(session: ClientSession, bookshelf: Path) -> None:
     result = await session.call_tool("approve_phase", {"spec": "book-loans"})
     assert not result.is_error, text_of(result)

@@ -88,6 +88,7 @@ def script(monkeypatch: pytest.MonkeyPatch, workspace: Workspace,
     return opener
 
 
+@pytest.mark.req("mcp-and-integrations", "5.1", "5.3", "5.4", "5.5", "5.6")
 def test_new_approve_next_refine_round_trip(workspace: Workspace,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     opener = script(monkeypatch, workspace,
@@ -140,6 +141,7 @@ def test_new_approve_next_refine_round_trip(workspace: Workspace,
     assert [c[1] for c in opener.calls] == ["new", "next", "next", "refine", "next"]
 
 
+@pytest.mark.req("mcp-and-integrations", "5.2")
 def test_quick_writes_all_three_documents(workspace: Workspace,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     script(monkeypatch, workspace, [GOOD_REQUIREMENTS, GOOD_DESIGN, GOOD_TASKS])
@@ -149,6 +151,7 @@ def test_quick_writes_all_three_documents(workspace: Workspace,
     assert set(approved["approved"]) == {"requirements", "design", "tasks"}
 
 
+@pytest.mark.req("mcp-and-integrations", "6.1")
 def test_bad_input_is_refused_before_a_session_opens(workspace: Workspace,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     opener = script(monkeypatch, workspace, [GOOD_REQUIREMENTS])
@@ -172,6 +175,7 @@ def test_bad_input_is_refused_before_a_session_opens(workspace: Workspace,
     assert opener.calls == []
 
 
+@pytest.mark.req("mcp-and-integrations", "6.2")
 def test_model_config_error_creates_nothing(workspace: Workspace,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(workspace: Workspace, *, model: str | None, command: str) -> ModelSession:
@@ -183,6 +187,7 @@ def test_model_config_error_creates_nothing(workspace: Workspace,
     assert not workspace.spec_dir("cart-service").exists()
 
 
+@pytest.mark.req("mcp-and-integrations", "6.2")
 def test_unknown_model_string_names_the_forms(workspace: Workspace) -> None:
     message = refused(lambda: tools.new_spec(workspace, "cart-service", IDEA,
                                              model="no-such-provider:x"))
@@ -191,6 +196,7 @@ def test_unknown_model_string_names_the_forms(workspace: Workspace) -> None:
     assert not workspace.spec_dir("cart-service").exists()
 
 
+@pytest.mark.req("mcp-and-integrations", "6.3")
 def test_model_fault_is_the_cli_message_and_closes_the_session(
         workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     fault = ModelHTTPError(status_code=429, model_name="scripted", body="slow down")
@@ -203,6 +209,7 @@ def test_model_fault_is_the_cli_message_and_closes_the_session(
     assert not (workspace.spec_dir("cart-service") / "requirements.md").exists()
 
 
+@pytest.mark.req("mcp-and-integrations", "6.4")
 def test_unusable_answer_is_reported_not_written(workspace: Workspace,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     garbage = "Sure! Here are some thoughts, but no document."
@@ -215,6 +222,7 @@ def test_unusable_answer_is_reported_not_written(workspace: Workspace,
     assert not (workspace.spec_dir("cart-service") / "requirements.md").exists()
 
 
+@pytest.mark.req("mcp-and-integrations", "6.5")
 def test_approve_refuses_error_findings(workspace: Workspace,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     citing_missing = GOOD_TASKS.replace("_Requirements: 2.1_", "_Requirements: 9.9_")

@@ -29,6 +29,7 @@ def dirs(tmp_path: Path) -> tuple[Workspace, Path]:
     return Workspace(root), home
 
 
+@pytest.mark.req("mcp-and-integrations", "7.1", "7.2", "7.3", "7.4", "7.6")
 def test_merge_workspace_wins_and_variables_expand(dirs: tuple[Workspace, Path]) -> None:
     workspace, home = dirs
     write_config(home, {"shared": {"command": "user-cmd"}, "mine": {"command": "only-user"}})
@@ -47,6 +48,7 @@ def test_merge_workspace_wins_and_variables_expand(dirs: tuple[Workspace, Path])
     assert "MISSING is not set" in str(next(f for f in config.findings if f.code == "M003"))
 
 
+@pytest.mark.req("mcp-and-integrations", "7.5")
 def test_invalid_json_is_a_finding(dirs: tuple[Workspace, Path]) -> None:
     workspace, home = dirs
     target = workspace.kiro / "settings" / "mcp.json"
@@ -56,6 +58,7 @@ def test_invalid_json_is_a_finding(dirs: tuple[Workspace, Path]) -> None:
     assert finding.code == "M001" and finding.source.endswith("mcp.json:2")
 
 
+@pytest.mark.req("mcp-and-integrations", "7.4")
 @pytest.mark.parametrize(("url", "allowed"), [
     ("https://example.com/mcp", True), ("http://localhost:8000/mcp", True),
     ("http://127.0.0.1/mcp", True), ("http://[::1]/mcp", True),
@@ -76,6 +79,7 @@ def tiny_setup(workspace: Workspace, home: Path) -> None:
     })
 
 
+@pytest.mark.req("mcp-and-integrations", "7.3", "8.1", "8.2", "8.3", "8.4")
 @pytest.mark.anyio
 async def test_open_mcp_tools(dirs: tuple[Workspace, Path]) -> None:
     workspace, home = dirs
@@ -103,6 +107,7 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+@pytest.mark.req("mcp-and-integrations", "8.5", "8.6")
 def test_mcp_list_command(dirs: tuple[Workspace, Path]) -> None:
     workspace, home = dirs
     tiny_setup(workspace, home)

@@ -64,6 +64,7 @@ def _wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
     raise AssertionError("server did not start")
 
 
+@pytest.mark.req("mcp-and-integrations", "4.2")
 def test_request_without_token_is_refused(http_server: str) -> None:
     body = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
     headers = {"accept": "application/json, text/event-stream"}
@@ -76,6 +77,7 @@ def test_request_without_token_is_refused(http_server: str) -> None:
     assert "bearer token" in missing.json()["message"]
 
 
+@pytest.mark.req("mcp-and-integrations", "4.1")
 @pytest.mark.anyio
 async def test_session_with_token(http_server: str) -> None:
     client = create_mcp_http_client(headers={"Authorization": f"Bearer {TOKEN}"})
@@ -88,6 +90,7 @@ async def test_session_with_token(http_server: str) -> None:
         assert len(data["specs"]) == 3
 
 
+@pytest.mark.req("mcp-and-integrations", "4.3", "4.4")
 def test_token_from_environment_or_generated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(TOKEN_ENV, "abc")
     assert server_token() == ("abc", False)
@@ -97,6 +100,7 @@ def test_token_from_environment_or_generated(monkeypatch: pytest.MonkeyPatch) ->
 
 
 
+@pytest.mark.req("mcp-and-integrations", "7.2", "8.1", "8.3", "8.4")
 @pytest.mark.anyio
 async def test_open_mcp_tools_over_http(http_server: str, tmp_path: Path) -> None:
     settings = tmp_path / ".kiro" / "settings"

@@ -36,6 +36,7 @@ async def call_json(session: ClientSession, tool: str, **arguments: Any) -> Any:
     return json.loads(text_of(result))
 
 
+@pytest.mark.req("mcp-and-integrations", "1.1", "3.1", "3.2")
 async def test_lists_tools_resources_and_prompts(session: ClientSession) -> None:
     tools = {t.name for t in (await session.list_tools()).tools}
     assert {"list_specs", "read_spec_document", "check", "trace", "verify", "next_task",
@@ -48,6 +49,7 @@ async def test_lists_tools_resources_and_prompts(session: ClientSession) -> None
     assert {"spec-requirements", "spec-design", "spec-tasks"} <= prompts
 
 
+@pytest.mark.req("mcp-and-integrations", "1.2")
 async def test_list_specs_and_check_match_the_cli(session: ClientSession,
                                                    bookshelf: Path) -> None:
     import subprocess
@@ -61,6 +63,7 @@ async def test_list_specs_and_check_match_the_cli(session: ClientSession,
     assert over_mcp == json.loads(cli.stdout)
 
 
+@pytest.mark.req("mcp-and-integrations", "3.3", "3.4")
 async def test_trace_resource_and_prompt(session: ClientSession, bookshelf: Path) -> None:
     traced = await call_json(session, "trace", specs=["book-loans"])
     assert traced["specs"][0]["name"] == "book-loans"
@@ -71,6 +74,7 @@ async def test_trace_resource_and_prompt(session: ClientSession, bookshelf: Path
     assert "design.md" in prompt.messages[0].content.text  # type: ignore[union-attr]
 
 
+@pytest.mark.req("mcp-and-integrations", "2.1", "2.2")
 async def test_errors_carry_the_cli_message(session: ClientSession) -> None:
     result = await session.call_tool("check", {"specs": ["book-loan"]})
     assert result.is_error
@@ -82,6 +86,7 @@ async def test_errors_carry_the_cli_message(session: ClientSession) -> None:
     assert wrong_type.is_error
 
 
+@pytest.mark.req("mcp-and-integrations", "1.3")
 async def test_next_task_has_full_context(session: ClientSession) -> None:
     data = await call_json(session, "next_task", spec="book-loans")
     assert data["task"]["id"] == "4.2"
@@ -95,12 +100,14 @@ async def test_next_task_has_full_context(session: ClientSession) -> None:
     assert "src/bookshelf/catalog.py" in chosen["files"]
 
 
+@pytest.mark.req("mcp-and-integrations", "1.4")
 async def test_steering_for_path(session: ClientSession) -> None:
     data = await call_json(session, "steering_for_path", path="src/bookshelf/loans.py")
     assert '<steering name="api-style"' in data["steering"]
     assert "fileMatch" in data["note"]
 
 
+@pytest.mark.req("mcp-and-integrations", "2.3", "2.4")
 async def test_done_refused_unless_criteria_verify(session: ClientSession,
                                                     bookshelf: Path) -> None:
     tasks = bookshelf / ".kiro/specs/book-loans/tasks.md"

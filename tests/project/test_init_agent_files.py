@@ -29,6 +29,7 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.req("steering-and-init", "9.6")
 def test_init_with_agents_twice_keeps_a_user_edit(repo: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     assert init(repo, "--no-llm", "--agent", "claude", "--agent", "kiro") == 0

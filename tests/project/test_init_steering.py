@@ -55,6 +55,7 @@ def scripted(answer: str) -> FunctionModel:
     return FunctionModel(reply)
 
 
+@pytest.mark.req("steering-and-init", "7.1")
 def test_render_facts_only_is_deterministic(tmp_path: Path) -> None:
     facts = scan_repository(make_repo(tmp_path))
     files = render_steering_files(facts)
@@ -66,6 +67,7 @@ def test_render_facts_only_is_deterministic(tmp_path: Path) -> None:
     assert PROSE_MARKER not in files["tech.md"]
 
 
+@pytest.mark.req("steering-and-init", "8.1")
 def test_write_prose_with_scripted_model(tmp_path: Path) -> None:
     facts = scan_repository(make_repo(tmp_path))
     seen: list[str] = []
@@ -82,11 +84,13 @@ def test_write_prose_with_scripted_model(tmp_path: Path) -> None:
     assert files["product.md"].startswith(f"# Product\n\n{PROSE_MARKER}\n\nA cart service")
 
 
+@pytest.mark.req("steering-and-init", "8.4")
 def test_parse_prose_tolerates_missing_sections() -> None:
     assert parse_prose("=== tech ===\nGo.\n") == SteeringProse(None, "Go.", None)
     assert parse_prose("no markers at all") == SteeringProse()
 
 
+@pytest.mark.req("steering-and-init", "7.1", "9.2")
 def test_init_no_llm_creates_then_is_a_no_op(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo(tmp_path)
@@ -99,6 +103,7 @@ def test_init_no_llm_creates_then_is_a_no_op(tmp_path: Path,
     assert {p: p.stat().st_mtime_ns for p in before} == before
 
 
+@pytest.mark.req("steering-and-init", "9.3", "9.4", "9.5")
 def test_init_updates_untouched_and_keeps_edited(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo(tmp_path)
@@ -117,6 +122,7 @@ def test_init_updates_untouched_and_keeps_edited(tmp_path: Path,
     assert "My own note." not in tech.read_text()
 
 
+@pytest.mark.req("steering-and-init", "9.4")
 def test_init_never_overwrites_a_hand_written_file(tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo(tmp_path)
@@ -162,6 +168,7 @@ class FakeSession:
         self.closed = True
 
 
+@pytest.mark.req("steering-and-init", "8.1", "8.5")
 def test_init_with_model_writes_prose_and_usage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     session = FakeSession()
@@ -180,6 +187,7 @@ def test_init_with_model_writes_prose_and_usage(tmp_path: Path, monkeypatch: pyt
     assert "Python with pytest." in (root / ".kiro/steering/tech.md").read_text()
 
 
+@pytest.mark.req("steering-and-init", "8.3")
 def test_init_model_config_error_falls_back_to_facts(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

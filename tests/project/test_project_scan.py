@@ -34,6 +34,7 @@ strict = true
 """
 
 
+@pytest.mark.req("steering-and-init", "7.2", "7.4")
 @pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
 def test_git_repo_respects_gitignore(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
@@ -45,6 +46,7 @@ def test_git_repo_respects_gitignore(tmp_path: Path) -> None:
     assert files == [".gitignore", ".kiro/specs/a/requirements.md", "src/app.py", "untracked.ts"]
 
 
+@pytest.mark.req("steering-and-init", "7.3")
 def test_walk_skips_hidden_venvs_and_node_modules(tmp_path: Path) -> None:
     write(tmp_path, {"src/a.py": "", ".hidden/x.py": "", "node_modules/m/i.js": "",
                      "myenv/pyvenv.cfg": "", "myenv/lib/x.py": "", "web/app.ts": ""})
@@ -53,6 +55,7 @@ def test_walk_skips_hidden_venvs_and_node_modules(tmp_path: Path) -> None:
     assert files == ["src/a.py", "web/app.ts"]
 
 
+@pytest.mark.req("steering-and-init", "7.5")
 def test_facts_from_manifests(tmp_path: Path) -> None:
     write(tmp_path, {
         "pyproject.toml": PYPROJECT,
@@ -78,6 +81,7 @@ def test_facts_from_manifests(tmp_path: Path) -> None:
     assert "pyproject.toml" in facts.manifests and "go.mod" in facts.manifests
 
 
+@pytest.mark.req("steering-and-init", "7.6")
 def test_broken_manifests_do_not_crash(tmp_path: Path) -> None:
     write(tmp_path, {"pyproject.toml": "[project\nname=", "package.json": "{not json",
                      "Cargo.toml": "[package]\nname = 'crab'\n"})

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from specloom.project.manifest import MANIFEST_PATH, WriteManifest, sha256_text
 
 
+@pytest.mark.req("steering-and-init", "9.1")
 def test_create_then_unchanged_then_update(tmp_path: Path) -> None:
     manifest = WriteManifest(tmp_path)
     assert manifest.plan_write("a.md", "one\n").action == "create"
