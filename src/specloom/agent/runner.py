@@ -167,6 +167,7 @@ class TaskRunner:
         report = RunReport(self.run_id, self.options.spec)
         attempted: set[str] = set()
         self._tasks_doc()  # an unknown spec or a missing plan fails before anything is written
+        self._check_settings()
         try:
             while (task := self._next_task(attempted)) is not None:
                 attempted.add(task.id)
@@ -186,6 +187,17 @@ class TaskRunner:
             report.usage = _sum_usage(report.outcomes)
             records.save_run_summary(self.workspace.root, self.run_id, report.to_json())
         return report
+
+    def _check_settings(self) -> None:
+        """Bad [tool.specloom] commands or run-test-command fail before a task starts, not
+        after the agent's work (SettingsError or RunnerError, naming the file)."""
+        from specloom.agent.permissions import PermissionsError, load_command_lists
+
+        try:
+            load_command_lists(self.workspace.root)
+        except PermissionsError as exc:
+            raise RunnerError(str(exc)) from None
+        self._test_command()
 
     def _named_parent(self) -> bool:
         named = self.options.task

@@ -172,11 +172,14 @@ def run_hook_list(args: argparse.Namespace) -> int:
 def run_hook_run(args: argparse.Namespace) -> int:
     from specloom.agent.hooks import HookDispatcher, HookEvent
 
-    workspace, hooks, _ = _hooks(args)
+    workspace, hooks, problems = _hooks(args)
     chosen = [h for h in hooks if h.name == args.name]
     if not chosen:
         names = ", ".join(sorted({h.name for h in hooks})) or "none"
-        raise CliError(f"no hook named {args.name!r}; hooks: {names}")
+        broken = sorted({p.path for p in problems})
+        note = (f"; {len(broken)} hook file(s) could not be loaded ({', '.join(broken)}): run "
+                "'specloom hook list' to see why") if broken else ""
+        raise CliError(f"no hook named {args.name!r}; hooks: {names}{note}")
     event = HookEvent("userTriggered", file_path=args.file, prompt=args.prompt)
     outcome = HookDispatcher(workspace, hooks).run_hook(chosen[0], event)
     if args.json:

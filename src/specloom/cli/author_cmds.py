@@ -72,17 +72,29 @@ def _model_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from specloom.workflows.flow import AuthoringError, start_spec, validate_idea
+    from specloom.workflows.flow import (
+        AuthoringError,
+        check_new_spec,
+        start_spec,
+        validate_idea,
+    )
 
     workspace = workspace_from(args)
     workflow = next((value for flag, value in WORKFLOW_FLAGS if getattr(args, flag)),
                     "requirements-first")
     try:
+        check_new_spec(workspace, args.name)
         idea = validate_idea(args.idea)
-        start_spec(workspace, args.name, idea, workflow)  # type: ignore[arg-type]
     except AuthoringError as exc:
         raise CliError(str(exc)) from None
-    return _advance(args, workspace, args.name, command="new")
+
+    def start() -> None:  # inside the session: a bad --model leaves no half-made spec behind
+        try:
+            start_spec(workspace, args.name, idea, workflow)  # type: ignore[arg-type]
+        except AuthoringError as exc:
+            raise CliError(str(exc)) from None
+
+    return _advance(args, workspace, args.name, command="new", before=start)
 
 
 def run_next(args: argparse.Namespace) -> int:
@@ -133,10 +145,13 @@ def run_refine(args: argparse.Namespace) -> int:
     return EXIT_OK if outcome.written else EXIT_FINDINGS
 
 
-def _advance(args: argparse.Namespace, workspace: Any, name: str, command: str) -> int:
+def _advance(args: argparse.Namespace, workspace: Any, name: str, command: str,
+             before: Any = None) -> int:
     from specloom.workflows.flow import advance
 
     with _Session(args, workspace, command) as session:
+        if before is not None:
+            before()
         authoring = _authoring(args, workspace, name, session)
         report = _model_call(lambda: advance(authoring, terminal_gate(args)), name)
         session.finish()
@@ -167,10 +182,13 @@ def _spec_name(workspace: Any, name: str) -> str:
 
 
 def _model_call(call: Any, name: str) -> Any:
+    from specloom.workflows.flow import AuthoringError
     from specloom.workflows.modelcall import ModelFailure
 
     try:
         return call()
+    except AuthoringError as exc:
+        raise CliError(str(exc)) from None
     except ModelFailure as exc:
         raise CliError(f"the model failed: {exc}. Nothing was written; run 'specloom next "
                        f"{name}' to try again.", EXIT_FINDINGS) from None

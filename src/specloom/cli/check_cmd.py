@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from specloom.cli.common import print_json, workspace_from
+from specloom.cli.common import print_json, workspace_from, write_output
 from specloom.cli.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CliError
 
 FORMATS = ("text", "json", "sarif")
@@ -83,11 +83,7 @@ def run_check(args: argparse.Namespace) -> int:
         color = args.color == "always" or (args.color == "auto" and use_color(stream_tty))
         rendered = render_text(report, color=color)
     if args.output:
-        from pathlib import Path
-
-        from specloom.spec.files import write_atomic
-
-        write_atomic(Path(args.output), rendered.encode("utf-8"))
+        write_output(args.output, rendered)
     else:
         sys.stdout.write(rendered)
     if any(d.code == "S001" for d in report.diagnostics):

@@ -20,6 +20,21 @@ def workspace_from(args: argparse.Namespace) -> Workspace:
         raise CliError(str(exc)) from None
 
 
+def write_output(path: str, text: str, flag: str = "--output") -> None:
+    """Write a report to the file a flag names; an unwritable path is a usage error."""
+    from specloom.spec.files import write_atomic
+
+    target = Path(path)
+    if target.is_dir():
+        raise CliError(f"{flag} {path}: is a folder; give a file name such as "
+                       f"{(target / 'report.txt').as_posix()}")
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except OSError as exc:
+        raise CliError(f"{flag} {path}: cannot write the report: "
+                       f"{exc.strerror or exc}; choose a writable file") from None
+
+
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
 

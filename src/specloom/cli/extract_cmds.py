@@ -95,7 +95,7 @@ def _extract_with_model(args: argparse.Namespace, workspace: Any, name: str) -> 
     try:
         session = open_model_session(workspace, model=args.model, replay=args.replay,
                                      command="extract")
-    except ModelConfigError as exc:
+    except (ModelConfigError, ModelCallError) as exc:  # ModelCallError: --replay of no run
         raise CliError(f"{exc}\nOr {NO_MODEL_HINT}.") from None
     try:
         note = session.note()

@@ -7,6 +7,7 @@ handlers, so `specloom --version` and `--help` stay fast.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -68,13 +69,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        if not _environment_error(exc):
+            return _internal_error(exc)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"specloom: error: {where}{exc.strerror}; give yourself access to it (or free "
+              "some space) and run the command again. Files are written atomically, so "
+              "nothing was left half-written.", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as exc:  # a bug: say so plainly instead of dumping a traceback
-        if os.environ.get("SPECLOOM_DEBUG"):
-            raise
-        print(f"specloom: internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug in specloom. Re-run with SPECLOOM_DEBUG=1 for the traceback "
-              "and report it.", file=sys.stderr)
-        return 3
+        return _internal_error(exc)
+
+
+def _environment_error(exc: OSError) -> bool:
+    """A folder that cannot be written, a read-only or full disk: the user's to fix, not a bug."""
+    return isinstance(exc, PermissionError) or exc.errno in (errno.EROFS, errno.ENOSPC,
+                                                             errno.EDQUOT)
+
+
+def _internal_error(exc: Exception) -> int:
+    if os.environ.get("SPECLOOM_DEBUG"):
+        raise exc
+    print(f"specloom: internal error: {type(exc).__name__}: {exc}\n"
+          "This is a bug in specloom. Re-run with SPECLOOM_DEBUG=1 for the traceback "
+          "and report it.", file=sys.stderr)
+    return 3
 
 
 if __name__ == "__main__":

@@ -88,6 +88,7 @@ def _progress(message: str) -> None:
 
 
 def run_tasks(args: argparse.Namespace) -> int:
+    from specloom.agent.permissions import PermissionsError
     from specloom.agent.runner import RunnerError, TaskRunner
     from specloom.models.errors import ModelCallError, ModelConfigError
     from specloom.quality.settings import SettingsError
@@ -106,7 +107,8 @@ def run_tasks(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         _progress(f"interrupted; run 'specloom run {args.spec}' again to resume")
         return EXIT_INTERRUPTED
-    except (RunnerError, SettingsError, TaskStatusError, ModelConfigError) as exc:
+    except (RunnerError, SettingsError, TaskStatusError, ModelConfigError,
+            PermissionsError) as exc:
         raise CliError(str(exc)) from None
     finally:
         session.close()

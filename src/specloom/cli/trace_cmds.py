@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from specloom.cli.common import workspace_from
+from specloom.cli.common import workspace_from, write_output
 from specloom.cli.errors import EXIT_FINDINGS, EXIT_OK, CliError
 
 TRACE_FAIL_ON = ("orphaned", "stale", "uncovered", "never")
@@ -67,9 +67,7 @@ def _common(parser: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
 
 def _emit(args: argparse.Namespace, rendered: str) -> None:
     if args.output:
-        from specloom.spec.files import write_atomic
-
-        write_atomic(Path(args.output), rendered.encode("utf-8"))
+        write_output(args.output, rendered)
     else:
         sys.stdout.write(rendered)
 
@@ -152,9 +150,7 @@ def run_verify(args: argparse.Namespace) -> int:
         rendered = render_verify.render_verify_text(report)
     _emit(args, rendered)
     if args.junit:
-        from specloom.spec.files import write_atomic
-
-        write_atomic(Path(args.junit), render_verify.render_verify_junit(report).encode("utf-8"))
+        write_output(args.junit, render_verify.render_verify_junit(report), "--junit")
     return EXIT_FINDINGS if report.failed(args.fail_on) else EXIT_OK
 
 

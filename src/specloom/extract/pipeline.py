@@ -61,8 +61,11 @@ def extract_spec(workspace: Workspace, source: Path, name: str, model: Model | N
     test_roots = list(tests) or default_test_roots(workspace.root, source)
     sheet = build_fact_sheet(source, workspace.root, test_roots, progress)
     if not any(f.kind != "test" and f.kind != "module" for f in sheet.facts):
+        skipped = "".join(f"\n  skipped {s.path}: {s.reason}" for s in sheet.skipped[:10])
         raise ExtractError(f"{source}: no Python definitions found to describe "
-                           f"({len(sheet.files)} files read, {len(sheet.skipped)} skipped)")
+                           f"({len(sheet.files)} files read, {len(sheet.skipped)} skipped); "
+                           "point PATH at a Python file or package with functions or classes"
+                           f"{skipped}")
     dropped: tuple[Dropped, ...] = ()
     rounds = 0
     if model is None:

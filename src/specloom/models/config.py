@@ -89,11 +89,14 @@ def _parse_compatible(text: str, rest: str, base_url: str | None) -> ModelSpec:
 
 def model_config(root: Path) -> tuple[dict[str, Any], str | None]:
     """The merged model keys (`model`, `base-url`) of the workspace config, and their source."""
-    from specloom.quality.settings import pyproject_table
+    from specloom.quality.settings import SettingsError, pyproject_table
 
     merged: dict[str, Any] = {}
     source: str | None = None
-    table, pyproject = pyproject_table(root)
+    try:
+        table, pyproject = pyproject_table(root)
+    except SettingsError as exc:  # a broken pyproject.toml: say where, never a traceback
+        raise ModelConfigError(str(exc)) from None
     if pyproject is not None and "model" in table:
         merged.update({k: table[k] for k in ("model", "base-url") if k in table})
         source = str(pyproject)

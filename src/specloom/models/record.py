@@ -236,8 +236,28 @@ def load_calls(run_dir: Path) -> list[dict[str, Any]]:
         raise ReplayError(f"no recorded run at {run_dir}")
     calls = []
     for path in sorted(run_dir.glob("[0-9][0-9][0-9][0-9].json")):
-        calls.append(json.loads(path.read_text(encoding="utf-8")))
+        call = read_record_file(path)
+        if not isinstance(call.get("response"), dict) or "messages" not in call:
+            raise ReplayError(f"{path}: not a recorded model call (no 'response' or "
+                              "'messages'); the record is damaged, record the run again")
+        calls.append(call)
     return calls
+
+
+def read_record_file(path: Path) -> dict[str, Any]:
+    """One JSON object of a run record; ReplayError naming the file (and line) if damaged."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ReplayError(f"{path}:{exc.lineno}: the run record is not valid JSON ({exc.msg}); "
+                          "it is damaged, record the run again") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReplayError(f"{path}: cannot read the run record ({exc}); record the run "
+                          "again") from None
+    if not isinstance(value, dict):
+        raise ReplayError(f"{path}: the run record must be a JSON object; it is damaged, "
+                          "record the run again")
+    return value
 
 
 class ReplayModel(Model):
@@ -247,6 +267,10 @@ class ReplayModel(Model):
 
     def __init__(self, run_dir: Path, *, model_name: str = "replay", system: str = "replay",
                  profile: Mapping[str, Any] | None = None, strict: bool = True) -> None:
+        if profile is not None and not (isinstance(profile, Mapping)
+                                        and set(profile) <= set(PROFILE_KEYS)):
+            raise ReplayError(f"{run_dir / 'meta.json'}: 'profile' must be an object with the "
+                              f"keys {', '.join(PROFILE_KEYS)}; record the run again")
         super().__init__(profile=ModelProfile(**(profile or PERMISSIVE_PROFILE)))  # type: ignore[typeddict-item]
         self.run_dir = run_dir
         self.calls = load_calls(run_dir)

@@ -10,7 +10,6 @@ This module must not print: callers decide where the usage line and the note go.
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -127,10 +126,10 @@ def find_run(workspace: Workspace, run: str) -> Path:
 
 
 def _replay_session(workspace: Workspace, run: str) -> ModelSession:
-    from specloom.models.record import Recorder, RecordingModel, ReplayModel
+    from specloom.models.record import Recorder, RecordingModel, ReplayModel, read_record_file
 
     run_dir = find_run(workspace, run)
-    meta = json.loads((run_dir / "meta.json").read_text(encoding="utf-8"))
+    meta = read_record_file(run_dir / "meta.json")
     replayer = ReplayModel(run_dir, model_name=str(meta.get("model_name", "replay")),
                            system=str(meta.get("system", "replay")), profile=meta.get("profile"))
     name = str(meta.get("model", "replay"))

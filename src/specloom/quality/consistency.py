@@ -165,7 +165,7 @@ def check_tasks(emit: Emit, tasks: TasksDoc, requirements: RequirementsDoc | Non
     top = [(t.id, t.line) for t in tasks.tasks if t.level == 1]
     check_numbering(emit, path, top, "task")
     for parent_id, _ in top:
-        subs = [(t.id, t.line) for t in tasks.tasks if t.parent == parent_id]
+        subs = [(t.id, t.line) for t in tasks.children(parent_id)]
         check_numbering(emit, path, subs, "task")
     task_ids = {t.id for t in tasks.tasks}
     criteria, reqs = _known_ids(requirements)

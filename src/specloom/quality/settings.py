@@ -118,10 +118,14 @@ def _settings_from(table: dict[str, Any], where: str, sources: tuple[str, ...]) 
     except ValueError as exc:
         raise SettingsError(f"{where}: fail-on: {exc}") from None
     known = {"select", "ignore", "severity", "fail-on", "fail_on"}
-    unknown = sorted(set(table) - known - {"check", "model", "models", "test-command"})
+    # keys other commands read from the same table (model, run, verify, the agent's shell)
+    others = {"check", "model", "models", "base-url", "test-command", "run-test-command",
+              "commands"}
+    unknown = sorted(set(table) - known - others)
     if unknown:
+        listed = sorted((known | others) - {"fail_on", "models", "check"})
         raise SettingsError(f"{where}: unknown key(s) {', '.join(unknown)}; "
-                            f"known keys: {', '.join(sorted(known - {'fail_on'}))}")
+                            f"known keys: {', '.join(listed)}")
     return CheckSettings(
         select=codes("select") or ("",),
         ignore=codes("ignore") or (),

@@ -71,6 +71,8 @@ class TasksDoc:
     tasks: tuple[Task, ...]
     problems: tuple[Problem, ...]
     _index: dict[str, Task] = field(default_factory=dict, compare=False, repr=False)
+    _children: dict[str, tuple[Task, ...]] = field(default_factory=dict, compare=False,
+                                                   repr=False)
 
     def task(self, task_id: str) -> Task | None:
         if not self._index:
@@ -79,7 +81,13 @@ class TasksDoc:
         return self._index.get(task_id)
 
     def children(self, task_id: str) -> tuple[Task, ...]:
-        return tuple(t for t in self.tasks if t.parent == task_id)
+        if not self._children:  # indexed once, so large plans stay linear
+            grouped: dict[str, list[Task]] = {"": []}  # "": marks the index as built
+            for task in self.tasks:
+                if task.parent is not None:
+                    grouped.setdefault(task.parent, []).append(task)
+            self._children.update({k: tuple(v) for k, v in grouped.items()})
+        return self._children.get(task_id, ())
 
     def effective_status(self, task: Task) -> TaskStatus:
         """A parent is done when its required sub-tasks are; started when any sub-task is."""

@@ -168,13 +168,19 @@ def _tasks_by_criterion(spec: Spec, criteria: Sequence[Criterion],
     if spec.tasks is None:
         return tasks
     validates = {p.number: p.validates for p in properties}
+    # A reference names a criterion ("1.2") or a whole requirement ("1"): index both, so a
+    # large plan costs tasks + criteria, not tasks x criteria.
+    cited_by: dict[str, list[str]] = defaultdict(list)
+    for criterion in criteria:
+        cited_by[criterion.id].append(criterion.id)
+        cited_by[criterion.requirement].append(criterion.id)
     for task in spec.tasks.tasks:
         refs = [r.id for r in task.cited_criteria]
         for prop in task.properties:
             refs.extend(validates.get(int(prop.id), ()) if prop.id.isdigit() else ())
-        for criterion in criteria:
-            if _cites(refs, criterion) and task.id not in tasks[criterion.id]:
-                tasks[criterion.id].append(task.id)
+        for criterion_id in dict.fromkeys(c for ref in refs for c in cited_by.get(ref, ())):
+            if task.id not in tasks[criterion_id]:
+                tasks[criterion_id].append(task.id)
     return tasks
 
 

@@ -22,6 +22,7 @@ from specloom.quality.rule import Severity
 from specloom.quality.settings import CheckSettings
 from specloom.spec.files import write_atomic
 from specloom.spec.loader import Spec, load_spec
+from specloom.spec.source import read_source
 from specloom.spec.workspace import Workspace
 from specloom.workflows.approval import (
     approval_state,
@@ -40,7 +41,12 @@ from specloom.workflows.documents import judge
 from specloom.workflows.gates import Gate
 from specloom.workflows.naming import validate_spec_name
 from specloom.workflows.phases import Phase, Workflow, phase_file, phase_order
-from specloom.workflows.state import CONFIG_FILE, give_default_mode, new_config_text
+from specloom.workflows.state import (
+    CONFIG_FILE,
+    ConfigFileError,
+    give_default_mode,
+    new_config_text,
+)
 
 MAX_IDEA_CHARS = 20_000
 NO_IDEA = "(no idea was recorded for this spec; work from the documents below)"
@@ -79,18 +85,24 @@ def validate_idea(idea: str) -> str:
     return text
 
 
-def start_spec(workspace: Workspace, name: str, idea: str, workflow: Workflow) -> Path:
-    """Create the spec folder and its `.config.kiro`; refuses an existing spec."""
+def check_new_spec(workspace: Workspace, name: str) -> Path:
+    """The folder a new spec `name` would get; AuthoringError for a bad or taken name."""
     try:
         validate_spec_name(name)
     except ValueError as exc:
         raise AuthoringError(str(exc)) from None
-    text = validate_idea(idea)
     folder = workspace.spec_dir(name)
     if folder.exists():
         raise AuthoringError(f"a spec named {name!r} already exists at "
                              f"{workspace.relative(folder)}; continue it with "
                              f"'specloom next {name}' or choose another name")
+    return folder
+
+
+def start_spec(workspace: Workspace, name: str, idea: str, workflow: Workflow) -> Path:
+    """Create the spec folder and its `.config.kiro`; refuses an existing spec."""
+    folder = check_new_spec(workspace, name)
+    text = validate_idea(idea)
     write_atomic(folder / CONFIG_FILE, new_config_text(workflow, text).encode("utf-8"))
     give_default_mode(folder / CONFIG_FILE)
     return folder
@@ -143,7 +155,10 @@ def _review(authoring: Authoring, gate: Gate, phase: Phase, report: FlowReport) 
                      authoring.settings).findings
     decision = gate.review(path, text, findings, waiting_reason(reload(authoring), phase))
     if decision.choice == "approve":
-        record_approval(reload(authoring), (phase,))
+        try:
+            record_approval(reload(authoring), (phase,))
+        except ConfigFileError as exc:
+            raise AuthoringError(str(exc)) from None
         report.approved.append(phase)
         return True
     if decision.choice == "feedback":
@@ -196,7 +211,16 @@ def blocking_errors(workspace: Workspace, spec: Spec,
                     phases: Sequence[Phase]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for phase in phases:
-        text = (spec.path / phase_file(phase)).read_text(encoding="utf-8", errors="replace")
+        shown = f"{spec.display_path}/{phase_file(phase)}"
+        read = read_source(spec.path / phase_file(phase), shown)
+        if read.source is None:  # binary, not UTF-8, too large or unreadable: never approvable
+            problem = read.problem
+            assert problem is not None
+            found.append(Diagnostic(problem.code, Severity.ERROR, shown, max(problem.line, 1), 1,
+                                    max(problem.line, 1), 1, problem.message, problem.hint,
+                                    spec.name))
+            continue
+        text = read.source.text
         found.extend(d for d in judge(workspace, spec.name, phase, text, None).findings
                      if d.severity is Severity.ERROR)
     return found
@@ -212,7 +236,10 @@ def approve(workspace: Workspace, name: str, phase: Phase | None = None,
         listed = "\n".join(f"  {d.path}:{d.line}: {d.code} {d.message}" for d in errors)
         raise AuthoringError(f"not approved: check finds {len(errors)} error(s):\n{listed}\n"
                              "fix them (or 'specloom refine'), or approve anyway with --force")
-    return record_approval(spec, phases)
+    try:
+        return record_approval(spec, phases)
+    except ConfigFileError as exc:
+        raise AuthoringError(str(exc)) from None
 
 
 def refine_target(spec: Spec, phase: Phase | None) -> Phase:

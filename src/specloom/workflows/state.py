@@ -34,12 +34,31 @@ def new_config_text(workflow: Workflow, idea: str) -> str:
     return SpecConfig().updated(**values)
 
 
+class ConfigFileError(ValueError):
+    """`.config.kiro` cannot be rewritten without losing what it holds; the message says why."""
+
+
 def update_specloom_block(spec_dir: Path,
                           change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
-    """Apply `change` to the `"specloom"` object and write `.config.kiro` atomically."""
+    """Apply `change` to the `"specloom"` object and write `.config.kiro` atomically.
+
+    A file that is not UTF-8 JSON holding an object is refused, never replaced: rewriting it
+    would drop the keys (or bytes) a person or another tool put there.
+    """
     path = spec_dir / CONFIG_FILE
     before = path.read_bytes() if path.exists() else b""
-    config = parse_config(before.decode("utf-8", errors="replace"))
+    try:
+        text = before.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = before[: exc.start].count(b"\n") + 1
+        raise ConfigFileError(f"{path}:{line}: not valid UTF-8 (byte 0x{before[exc.start]:02x}); "
+                              "save it as UTF-8 JSON, then run the command again") from None
+    config = parse_config(text)
+    unreadable = [p for p in config.problems if not config.raw and p.code == "S008"]
+    if unreadable:
+        raise ConfigFileError(f"{path}:{unreadable[0].line}: {unreadable[0].message}; "
+                              f"{unreadable[0].hint}, then run the command again "
+                              "(nothing was written)")
     block = change(specloom_block(config))
     replace_if_unchanged(path, before, config.updated(**{SPECLOOM_KEY: block}).encode("utf-8"))
 
