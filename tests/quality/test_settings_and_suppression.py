@@ -100,3 +100,14 @@ def test_code_spans_are_not_read_as_prose(make_workspace: MakeWorkspace) -> None
         "SHALL delete the item from the cart.", "SHALL print TBD for the item.")
     report = check_workspace(make_workspace(files), settings=CheckSettings(select=("A",)))
     assert [d.code for d in report.diagnostics] == ["A011"]
+
+
+@pytest.mark.parametrize("argv", [["--select", "ZZZ"], ["--ignore", "A001,Q9"], ["--jobs", "0"]])
+def test_selectors_matching_no_rule_and_bad_jobs_are_usage_errors(
+        make_workspace: MakeWorkspace, capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    from specloom.cli.main import main
+
+    workspace = make_workspace(good_spec())
+    assert main(["--root", str(workspace.root), "check", *argv]) == 2
+    err = capsys.readouterr().err
+    assert "matches no rule code" in err or "--jobs 0" in err

@@ -59,9 +59,12 @@ def run_check(args: argparse.Namespace) -> int:
     from specloom.quality.settings import SettingsError, load_settings
 
     workspace = workspace_from(args)
+    if args.jobs is not None and args.jobs < 1:
+        raise CliError(f"--jobs {args.jobs}: give a number of processes of 1 or more")
     try:
         settings = load_settings(workspace.root).with_overrides(
             _codes(args.select), _codes(args.ignore), args.fail_on)
+        settings.require_known_codes()
         report = check_workspace(workspace, args.specs, settings, jobs=args.jobs)
         if args.drift:
             report = with_drift(report, workspace, settings)

@@ -34,6 +34,19 @@ class CheckSettings:
             return False
         return ignored is None or len(ignored) < len(selected)
 
+    def require_known_codes(self) -> None:
+        """Refuse selectors that match no rule: a typo would silently check nothing."""
+        from specloom.quality.registry import all_rules
+
+        codes = list(all_rules())
+        for where, selectors in (("select", self.select), ("ignore", self.ignore),
+                                 ("severity", tuple(self.severity))):
+            for selector in selectors:
+                if not any(code.startswith(selector) for code in codes):
+                    raise SettingsError(
+                        f"{where}: {selector!r} matches no rule code; run 'specloom rules' "
+                        "for the codes (a prefix such as 'A' or 'C00' selects a family)")
+
     def severity_of(self, code: str, default: Severity) -> Severity:
         prefix = _longest_prefix(code, tuple(self.severity))
         return self.severity[prefix] if prefix is not None else default

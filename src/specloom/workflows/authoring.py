@@ -33,7 +33,6 @@ from specloom.workflows.documents import Candidate, extract_document, judge
 from specloom.workflows.grammars import grammar_for
 from specloom.workflows.modelcall import request_text
 from specloom.workflows.phases import Phase, Workflow, earlier_phases, phase_file
-from specloom.workflows.state import give_default_mode
 
 PhaseProgress = Callable[[Phase, int, int], None]
 """Called while the model writes: (phase, characters so far, output tokens so far)."""
@@ -132,14 +131,9 @@ def _run(authoring: Authoring, phase: Phase, messages: list[ModelMessage]) -> Ph
     previous = before.decode("utf-8", errors="replace") if path.exists() else None
     if best.unusable is not None:
         rejected = path.with_name(path.name + REJECTED_SUFFIX)
-        created = not rejected.exists()
         write_atomic(rejected, best.text.encode("utf-8"))
-        if created:
-            give_default_mode(rejected)
         return PhaseOutcome(phase, path, best, rounds, previous, rejected)
     replace_if_unchanged(path, before, best.text.encode("utf-8"))
-    if previous is None:
-        give_default_mode(path)
     return PhaseOutcome(phase, path, best, rounds, previous)
 
 

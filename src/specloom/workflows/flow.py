@@ -44,7 +44,6 @@ from specloom.workflows.phases import Phase, Workflow, phase_file, phase_order
 from specloom.workflows.state import (
     CONFIG_FILE,
     ConfigFileError,
-    give_default_mode,
     new_config_text,
 )
 
@@ -104,7 +103,6 @@ def start_spec(workspace: Workspace, name: str, idea: str, workflow: Workflow) -
     folder = check_new_spec(workspace, name)
     text = validate_idea(idea)
     write_atomic(folder / CONFIG_FILE, new_config_text(workflow, text).encode("utf-8"))
-    give_default_mode(folder / CONFIG_FILE)
     return folder
 
 

@@ -7,7 +7,6 @@ from disk before each write and replaced only if it did not change meanwhile.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -61,13 +60,6 @@ def update_specloom_block(spec_dir: Path,
                               "(nothing was written)")
     block = change(specloom_block(config))
     replace_if_unchanged(path, before, config.updated(**{SPECLOOM_KEY: block}).encode("utf-8"))
-
-
-def give_default_mode(path: Path) -> None:
-    """A newly created file gets the usual mode (0666 less the umask), not mkstemp's 0600."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
 
 
 def read_config(spec_dir: Path) -> SpecConfig:
