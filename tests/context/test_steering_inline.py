@@ -86,3 +86,10 @@ def test_unreadable_file_is_k003(tmp_path: Path) -> None:
     (tmp_path / "bin.md").write_bytes(b"\xff\xfe\xfa")
     result = inline_files("#[[file:bin.md]]", root=tmp_path, source="s.md")
     assert [p.code for p in result.problems] == ["K003"]
+
+
+def test_symlink_loop_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "loop.md").symlink_to(tmp_path / "loop.md")
+    result = inline_files("see #[[file:loop.md]]\n", root=tmp_path, source="x.md")
+    assert result.text == "see #[[file:loop.md]]\n"
+    assert [(p.code, "symlink loop" in p.message) for p in result.problems] == [("K003", True)]

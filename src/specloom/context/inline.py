@@ -70,7 +70,11 @@ def _expand(reference: str, where: tuple[str, int, int, int], stack: tuple[Path,
         problems.append(steering_diagnostic(code, source, line, message,
                                             column=column, width=width))
 
-    target = (context.root / reference).resolve()
+    try:
+        target = (context.root / reference).resolve()
+    except (OSError, RuntimeError):  # a symlink loop: Python 3.11 raises RuntimeError
+        report("K003", f"#[[file:{reference}]] is a symlink loop; point it at a real file")
+        return None
     if not target.is_relative_to(context.root):
         report("K004", f"#[[file:{reference}]] resolves outside the workspace")
         return None
