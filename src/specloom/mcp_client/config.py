@@ -179,8 +179,12 @@ def _mapping(raw: dict[str, Any], key: str, problem: Any) -> dict[str, Any]:
 
 
 def url_allowed(url: str) -> bool:
-    """https anywhere; http only on a loopback name or address."""
-    parts = urlsplit(url)
+    """https anywhere; http only on a loopback name or address. A malformed url is refused."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a malformed port)
+    except ValueError:
+        return False
     if parts.scheme == "https":
         return bool(parts.hostname)
     if parts.scheme != "http" or not parts.hostname:
