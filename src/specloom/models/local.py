@@ -18,8 +18,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import AsyncGenerator, Iterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -34,16 +33,14 @@ from pydantic_ai.messages import (
     UserPromptPart,
 )
 from pydantic_ai.models import (
-    CompletedStreamedResponse,
-    Model,
     ModelRequestParameters,
-    StreamedResponse,
 )
 from pydantic_ai.profiles import ModelProfile
 from pydantic_ai.settings import ModelSettings
 from pydantic_ai.usage import RequestUsage
 
 from specloom.models.errors import ModelConfigError
+from specloom.models.whole_answer import WholeAnswerModel
 
 MODEL_NAME = "gemma-3-270m-q4_k_m"
 N_CTX = 8192
@@ -218,7 +215,7 @@ def generate(llama: _Llama, prompt: str, *, max_tokens: int, temperature: float,
     )
 
 
-class LocalModel(Model):
+class LocalModel(WholeAnswerModel):
     """Gemma 3 270M in-process through llama.cpp, as a pydantic-ai `Model`.
 
     No tool calling. Plain text output, optionally constrained by a GBNF grammar passed as
@@ -272,20 +269,6 @@ class LocalModel(Model):
             finish_reason="length" if gen.finish_reason == "length" else "stop",
             provider_details={"seconds": round(gen.seconds, 3)},
         )
-
-    @asynccontextmanager
-    async def request_stream(
-        self,
-        messages: list[ModelMessage],
-        model_settings: ModelSettings | None,
-        model_request_parameters: ModelRequestParameters,
-        run_context: Any = None,
-    ) -> AsyncGenerator[StreamedResponse]:
-        """Not incremental: the whole answer is generated, then streamed as one piece."""
-        response = await self.request(messages, model_settings, model_request_parameters)
-        _, params = self.prepare_request(model_settings, model_request_parameters)
-        yield CompletedStreamedResponse(response, model_request_parameters=params,
-                                        replay_events=True)
 
 
 def _grammar_for(settings: ModelSettings, params: ModelRequestParameters) -> object | None:

@@ -26,7 +26,6 @@ from typing import Any
 from pydantic_ai.exceptions import ModelAPIError
 from pydantic_ai.messages import ModelMessage, ModelMessagesTypeAdapter, ModelResponse
 from pydantic_ai.models import (
-    CompletedStreamedResponse,
     Model,
     ModelRequestParameters,
     StreamedResponse,
@@ -38,6 +37,7 @@ from pydantic_ai.settings import ModelSettings
 from specloom.models.errors import ModelCallError, ReplayError
 from specloom.models.providers import KEY_VARIABLES
 from specloom.models.usage import UsageTotals
+from specloom.models.whole_answer import WholeAnswerModel
 
 REDACTED = "[redacted]"
 _SECRET_NAME = re.compile(r"(API_KEY|_TOKEN|SECRET|PASSWORD)", re.IGNORECASE)
@@ -260,7 +260,7 @@ def read_record_file(path: Path) -> dict[str, Any]:
     return value
 
 
-class ReplayModel(Model):
+class ReplayModel(WholeAnswerModel):
     """Answers each request with the next recorded response; calls no model."""
 
     _announces_lookalike_notes = False
@@ -325,19 +325,6 @@ class ReplayModel(Model):
         model_request_parameters: ModelRequestParameters,
     ) -> ModelResponse:
         return self.next_response(messages)
-
-    @asynccontextmanager
-    async def request_stream(
-        self,
-        messages: list[ModelMessage],
-        model_settings: ModelSettings | None,
-        model_request_parameters: ModelRequestParameters,
-        run_context: Any = None,
-    ) -> AsyncGenerator[StreamedResponse]:
-        response = self.next_response(messages)
-        _, params = self.prepare_request(model_settings, model_request_parameters)
-        yield CompletedStreamedResponse(response, model_request_parameters=params,
-                                        replay_events=True)
 
 
 def _first_difference(a: Any, b: Any, path: str = "messages") -> str:
