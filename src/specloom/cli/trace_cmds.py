@@ -139,16 +139,11 @@ def run_verify(args: argparse.Namespace) -> int:
                         record=not args.no_record, accept=args.accept, progress=_progress)
     except _library_errors() as exc:
         raise CliError(str(exc)) from None
-    output_format = _format(args)
-    if output_format == "json":
-        rendered = render_verify.render_verify_json(report, args.fail_on)
-    elif output_format == "markdown":
-        rendered = render_verify.render_verify_markdown(report)
-    elif output_format == "junit":
-        rendered = render_verify.render_verify_junit(report)
-    else:
-        rendered = render_verify.render_verify_text(report)
-    _emit(args, rendered)
+    _render(args, report, {
+        "json": lambda r: render_verify.render_verify_json(r, args.fail_on),
+        "markdown": render_verify.render_verify_markdown,
+        "junit": render_verify.render_verify_junit,
+        "text": render_verify.render_verify_text})
     if args.junit:
         write_output(args.junit, render_verify.render_verify_junit(report), "--junit")
     return EXIT_FINDINGS if report.failed(args.fail_on) else EXIT_OK
