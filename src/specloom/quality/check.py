@@ -62,14 +62,16 @@ def resolve_spec_names(workspace: Workspace, requested: Sequence[str]) -> list[s
         return available
     names = []
     for name in requested:
+        resolved = workspace.resolve_name(name)  # also `_archived/x` and `.kiro/specs/x/`
+        if resolved is not None:
+            names.append(resolved)
+            continue
         cleaned = name.rstrip("/").rsplit("/", 1)[-1]
-        if cleaned not in available:
-            near = difflib.get_close_matches(cleaned, available, n=3)
-            hint = f"; did you mean {', '.join(near)}?" if near else (
-                f"; specs here: {', '.join(available[:10])}" if available else
-                f"; {workspace.relative(workspace.specs_dir)} has no specs")
-            raise UnknownSpecError(f"no spec named {cleaned!r}{hint}")
-        names.append(cleaned)
+        near = difflib.get_close_matches(cleaned, workspace.all_spec_names(), n=3)
+        hint = f"; did you mean {', '.join(near)}?" if near else (
+            f"; specs here: {', '.join(available[:10])}" if available else
+            f"; {workspace.relative(workspace.specs_dir)} has no specs")
+        raise UnknownSpecError(f"no spec named {cleaned!r}{hint}")
     return names
 
 
@@ -195,33 +197,46 @@ CODE_SPAN = re.compile(r"`[^`]*`")
 
 
 def mask_code_spans(text: str) -> str:
-    """Blank out `code spans`, keeping offsets: quoted syntax such as `<spec>` is not prose."""
+    """Replace `code spans` by underscores, keeping offsets: quoted syntax such as `<spec>` is
+    not prose, but a code span still fills its place in the sentence (``THEN `Router` SHALL``
+    keeps a system name; an all-underscore name is never reported by A013)."""
     if "`" not in text:
         return text
-    return CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+    return CODE_SPAN.sub(lambda m: "_" * len(m.group(0)), text)
 
 
 def check_criteria_text(emit: Emit, doc: RequirementsDoc) -> None:
-    """EARS grammar, smells and glossary rules on each criterion's text."""
+    """EARS grammar, smells and glossary rules on each criterion's text.
+
+    A013 reports each undefined system name once per document, at its first use.
+    """
     path = doc.source.path
-    defined = frozenset(glossary.normalise(t.term) for t in doc.glossary)
+    defined = glossary.defined_names(t.term for t in doc.glossary)
+    reported_names: set[str] = set()
     for requirement in doc.requirements:
         describes_defect = doc.kind == "bugfix" and requirement.number == "1"
         for criterion in requirement.criteria:
             text = mask_code_spans(criterion.text)
             ears = None if describes_defect else parse_ears(text)
             findings = list(ears.findings) if ears is not None else []
-            findings.extend(find_smells(text))
+            findings.extend(find_smells(text, obligation_only=True))
             for finding in findings:
                 line, column = criterion.locate(finding.start)
                 end_line, end_column = criterion.locate(finding.end)
                 emit(finding.code, path, line, column,
                      end_column if end_line == line else column + 1,
                      f"{criterion.id}: {finding.message}", finding.hint)
-            if defined and ears is not None and ears.system and ears.system_span is not None \
-                    and glossary.is_undefined(ears.system, defined):
-                start, end = ears.system_span
-                line, column = criterion.locate(start)
-                emit("A013", path, line, column, column + (end - start),
-                     f"{criterion.id}: system name {ears.system!r} is not in the Glossary",
-                     "define it in the Glossary, or use a name defined there")
+            if not defined or ears is None or not ears.system or ears.system_span is None \
+                    or not glossary.is_undefined(ears.system, defined):
+                continue
+            key = glossary.normalise(ears.system)
+            if key in reported_names:
+                continue
+            reported_names.add(key)
+            start, end = ears.system_span
+            line, column = criterion.locate(start)
+            emit("A013", path, line, column, column + (end - start),
+                 f"{criterion.id}: system name {ears.system!r} is not in the Glossary",
+                 "define it in the Glossary, or use a name defined there")
+
+

@@ -83,9 +83,11 @@ RULES: tuple[Rule, ...] = (
         explanation=(
             "Upper-case WHEN, WHILE, IF, WHERE, THEN and SHALL make the structure of a "
             "criterion visible at a glance and tell readers that the word is a keyword, not "
-            "ordinary prose. Kiro writes them in upper case."
+            "ordinary prose. Kiro writes them in upper case. A criterion that writes every "
+            "keyword in lower or sentence case follows cc-sdd's template (When <event>, the "
+            "<system> shall <response>) and is not reported; mixing the cases is."
         ),
-        bad="When a shopper adds an item, the Cart_Service shall store it.",
+        bad="WHEN a shopper adds an item, the Cart_Service shall store it.",
         good="WHEN a shopper adds an item, THE Cart_Service SHALL store the item.",
         hint="Write the keyword in upper case.",
     ),
@@ -223,6 +225,8 @@ def parse_ears(text: str) -> EarsResult:
     if modal is None:
         modal = _SUBSTITUTE_RE.search(lowered)
         if modal is None:
+            if _is_cjk(text):
+                return _parse_cjk(text, lowered)
             return _not_ears(text, "no SHALL: the criterion matches no EARS pattern")
         word = text[modal.start() : modal.end()]
         findings.append(_finding("E004", *modal.span(), f'"{word}" used instead of SHALL'))
@@ -283,21 +287,91 @@ def _build(
                 message = f'"{parsed.clause.keyword}" condition without THEN'
                 findings.append(_finding("E002", parsed.keyword_start, parsed.keyword_end, message))
             break
-    _add_lowercase_findings(findings, text, clauses, separator, modal)
-
     all_clauses = tuple([c.clause for c in clauses + trailing])
     legacy = separator is not None and separator.is_then and not separator.comma_before_then
+    dialect = "legacy" if legacy else "strict"
+    if _is_lower_case_dialect(text, clauses, separator, modal):
+        # cc-sdd's template "When <event>, the <system> shall <response>": lower-case keywords
+        # throughout are a dialect, not a slip; E003 is for criteria that mix the cases.
+        dialect = "cc-sdd"
+    else:
+        _add_lowercase_findings(findings, text, clauses, separator, modal)
     if len(findings) > 1:
         findings.sort(key=lambda f: (f.start, f.code))
     return EarsResult(
         pattern=_pattern_of(all_clauses),
-        dialect="legacy" if legacy else "strict",
+        dialect=dialect,
         clauses=all_clauses,
         system=text[system_span[0] : system_span[1]],
         system_span=system_span,
         response=response,
         findings=tuple(findings),
     )
+
+
+# Hiragana, katakana, CJK ideographs (with extension A) and the CJK punctuation block.
+_CJK_RE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]")
+# The system name in a CJK criterion: "the AI Coach システムは", "THE Dashboard UI は、",
+# "the 报表服务应" (topic or subject particle, or a Chinese modal verb, after the name).
+_CJK_SYSTEM_RE = re.compile(
+    r"(?<![\w-])the\s+([^\s、，。,]+(?:\s+[^\s、，。,]+)*?)\s*"
+    r"(?:は|が|では|应当|应该|应|必须|将|会|需要)",
+    re.IGNORECASE,
+)
+
+
+def _is_cjk(text: str) -> bool:
+    """True when CJK characters make up at least a quarter of the non-space characters."""
+    cjk = len(_CJK_RE.findall(text))
+    return cjk > 0 and cjk * 4 >= len(text) - text.count(" ")
+
+
+def _parse_cjk(text: str, lowered: str) -> EarsResult:
+    """A criterion written mainly in Japanese or Chinese with English EARS keywords.
+
+    The obligation is carried by the sentence-final verb (``...を表示する``), so a missing
+    SHALL is no finding; the pattern comes from the English keywords and the system name is
+    the noun phrase after "the" that the particle は/が (or a Chinese modal) closes.
+    """
+    lead = _LEADING_KEYWORD_RE.match(lowered)
+    system = _CJK_SYSTEM_RE.search(text, lead.end() if lead else 0)
+    clauses: tuple[EarsClause, ...] = ()
+    if lead is not None:
+        end = system.start() if system else len(text)
+        clause = _clause(text, lead.start(1), lead.end(1), _cjk_clause_end(text, lead.end(1), end))
+        clauses = (clause.clause,)
+    known = lead is not None or system is not None
+    return EarsResult(
+        pattern=_pattern_of(clauses) if known else "unknown",
+        dialect="cjk" if known else "none",
+        clauses=clauses,
+        system=system.group(1) if system else None,
+        system_span=system.span(1) if system else None,
+        response=text[system.end() :].strip(" 、，。.") if system else None,
+        findings=(),
+    )
+
+
+def _cjk_clause_end(text: str, start: int, end: int) -> int:
+    """The clause ends before a trailing "then" or the CJK comma that closes it."""
+    then = _last_word(text.lower(), "then", start, end)
+    end = then if then >= 0 else end
+    while end > start and text[end - 1] in " \t、，,":
+        end -= 1
+    return end
+
+
+def _is_lower_case_dialect(
+    text: str, clauses: list[_Clause], separator: _Separator | None, modal: re.Match[str]
+) -> bool:
+    """True when no EARS keyword of the criterion is written in upper case (cc-sdd's template
+    ``When <event>, the <system> shall <response>``)."""
+    if text[modal.start() : modal.end()].isupper():
+        return False
+    is_then = separator is not None and separator.is_then
+    if is_then and separator is not None and text[separator.start : separator.end].isupper():
+        return False
+    return not any(c.clause.keyword.isupper() for c in clauses)
 
 
 def _pattern_of(clauses: tuple[EarsClause, ...]) -> str:

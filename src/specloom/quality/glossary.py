@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from specloom.quality.rule import Rule, Severity
 
 RULES: tuple[Rule, ...] = (
@@ -14,17 +17,62 @@ RULES: tuple[Rule, ...] = (
          "THE Cart_Service SHALL ...", "define the name in the Glossary or use a defined one"),
 )
 
-GENERIC_NAMES = frozenset({"system", "application", "app", "service", "software", "tool"})
+# Names every reader understands without a definition.
+GENERIC_NAMES = frozenset({
+    "system", "application", "app", "service", "software", "tool", "user", "frontend",
+    "front end", "backend", "back end", "ui", "user interface", "api", "server", "client",
+    "database", "cli", "website", "web site", "web app", "platform",
+})
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_MARKUP = re.compile(r"[*`\\\"'“”‘’]")
+_ALIAS = re.compile(r"\s*\(([^()]*)\)\s*")
 
 
 def normalise(name: str) -> str:
-    return " ".join(name.replace("_", " ").replace("-", " ").lower().split())
+    """Lower-case words of a name: `Cart_Service`, `**Cart Service**` and `CartService` all
+    become "cart service"; a final plural -s is dropped from each word."""
+    name = _CAMEL.sub(" ", _MARKUP.sub("", name))
+    words = name.replace("_", " ").replace("-", " ").lower().split()
+    return " ".join(_singular(word) for word in words)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def defined_names(terms: Iterable[str]) -> frozenset[str]:
+    """Normalised glossary terms; "Pull Request (PR)" defines both "pull request" and "pr"."""
+    names = set()
+    for term in terms:
+        alias = _ALIAS.search(term)
+        if alias is not None:
+            names.add(normalise(alias.group(1)))
+            term = term[: alias.start()] + " " + term[alias.end() :]
+        names.add(normalise(term))
+    names.discard("")
+    return frozenset(names)
 
 
 def is_undefined(system: str, defined: frozenset[str]) -> bool:
-    """True when `system` names a component the glossary does not define."""
+    """True when `system` names a component the glossary does not define.
+
+    A name is defined when it is a glossary term written differently (case, underscores,
+    markup, CamelCase, plural), the term followed by words that say its kind ("ScoreGauge
+    component") or by a qualifier ("Hackathon Analyzer edit mode"), or a kind of a term
+    ("Analyzer API route" where "API routes" is defined).
+    """
     key = normalise(system)
     if not key or key in GENERIC_NAMES or key in defined:
         return False
-    # plain words such as "the user" are not component names
-    return "_" in system or system[:1].isupper()
+    if not ("_" in system or system[:1].isupper()):
+        return False  # plain words such as "the user" are not component names
+    words = key.split()
+    for cut in range(1, len(words)):
+        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+        if head in defined:
+            return False  # a defined term and a qualifier
+        if tail in defined and (cut == 1 or len(tail.split()) > 1):
+            return False  # a kind of a defined term
+    return True

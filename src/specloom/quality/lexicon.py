@@ -62,9 +62,20 @@ VAGUE_TERMS: tuple[str, ...] = split_phrases(
     best practices | arbitrary | arbitrarily | desirable | preferable | preferably | ideally |
     advisable | good | modern | etcetera | necessary | unnecessary | unnecessarily |
     into account | something | someone | somebody | somewhere | somehow | later | earlier |
-    sooner
+    sooner | potentially | correctly | incorrectly | gracefully | cleanly
     """
 )
+
+#: Vague only in one use, each checked in smells.py: an adjective ("the correct value", "clean
+#: code"), but not the verb ("SHALL correct the total", "clean up"); "compatible" without
+#: "with <what>"; "respect" as the response verb ("SHALL respect the settings" names no
+#: behaviour); "available" at the end of a clause ("SHALL be available", not "available via
+#: the CLI"). "support" is not listed: "SHALL support English as the UI language" is read the
+#: same way by every reader, and the lab data counts it as clear.
+VAGUE_ADJECTIVES: tuple[str, ...] = ("correct", "clean")
+VAGUE_WITHOUT_WITH: tuple[str, ...] = ("compatible",)
+VAGUE_RESPONSE_VERBS: tuple[str, ...] = ("respect",)
+VAGUE_AT_CLAUSE_END: tuple[str, ...] = ("available",)
 
 #: Vague when no number follows in the same clause: "in a minimum number of cycles".
 UNQUANTIFIED_VAGUE: tuple[str, ...] = ("minimum", "maximum")

@@ -227,6 +227,10 @@ def _build_lexicon() -> dict[str, tuple[_Entry, ...]]:
     add(lexicon.VAGUE_TERMS, "A001", "vague")
     add(lexicon.UNQUANTIFIED_VAGUE, "A001", "unquantified")
     add(lexicon.VAGUE_BEFORE_NUMBER, "A001", "number")
+    add(lexicon.VAGUE_ADJECTIVES, "A001", "adjective")
+    add(lexicon.VAGUE_WITHOUT_WITH, "A001", "without_with")
+    add(lexicon.VAGUE_RESPONSE_VERBS, "A001", "response_verb")
+    add(lexicon.VAGUE_AT_CLAUSE_END, "A001", "clause_end")
     add(lexicon.ESCAPE_CLAUSES, "A002")
     add((p for p in lexicon.OPEN_ENDED if p != "like"), "A003")
     add(("like",), "A003", "like")
@@ -404,15 +408,33 @@ _THEN_JOINERS = (",", ";", " and", " or")
 # --- Entry point -------------------------------------------------------------------------------
 
 
-def find_smells(text: str) -> list[TextFinding]:
+def find_smells(text: str, *, obligation_only: bool = False) -> list[TextFinding]:
     """All A-rule findings for one criterion or requirement sentence, sorted by start.
+
+    By default this is a sentence-level detector: every agentless passive, negative, absolute,
+    pronoun and weak modal in the text is reported (what the linguistic labels of
+    `benchmarks/quality_eval.py` count). With `obligation_only` (what `check` uses) only the
+    words that make the obligation itself ambiguous are reported; not reported are:
+
+    - passives, negatives, absolutes and weak modals in a condition: the EARS clauses before
+      SHALL (``WHEN a request is received``) and a subordinate clause in the response
+      (``... when the key is not configured``);
+    - a prohibition with a clear action (``SHALL NOT store the password``, ``SHALL never
+      log the token``), ``any``/``all`` inside a prohibition (``SHALL NOT expose any
+      secret``), ``or`` joining the prohibited actions, and a bounded ``all`` (``all items
+      in the cart``, ``all four categories``, ``all labels: a, b``);
+    - a possessive whose antecedent is a noun of the same clause (``WHEN a user exceeds
+      their limit``, ``THE Cart_Service SHALL log its state``);
+    - weak modals in a note after the response (a later sentence, a parenthesis);
+    - single words listed as values in a parenthesis (``(none, small, large)``).
 
     Pure and total: never raises, whatever the text.
     """
     lowered = lexicon.lower_keeping_offsets(text)
     shalls = list(_SHALL_RE.finditer(lowered))
     response_start = _response_start(lowered, shalls)
-    findings = _scan(text, lowered, response_start)
+    context = _Context(text, lowered, response_start, obligation_only)
+    findings = _scan(context)
     findings.extend(_combinator_findings(text, lowered, shalls, response_start))
     if _may_hold_placeholder(text, lowered):
         findings.extend(_placeholder_findings(text, lowered))
@@ -428,7 +450,90 @@ def _response_start(lowered: str, shalls: list[re.Match[str]]) -> int:
     return modal.end() if modal else len(lowered) + 1
 
 
-def _scan(text: str, lowered: str, response_start: int) -> list[TextFinding]:
+class _Context:
+    """The text of one criterion and where its obligation is.
+
+    `response_start` is the offset after the first SHALL (or the modal used instead). The
+    conditions are the EARS clauses before it (``WHEN a request is received``) and the
+    subordinate clauses inside the response (``... when the key is missing``): a passive, a
+    negative, an absolute or a modal there describes when the requirement applies, not what
+    the system shall do. Without any modal verb the text has no known response, and nothing
+    is treated as a condition.
+    """
+
+    __slots__ = (
+        "_notes",
+        "_subordinates",
+        "head_end",
+        "lowered",
+        "obligation_only",
+        "response_start",
+        "text",
+    )
+
+    def __init__(self, text: str, lowered: str, response_start: int, obligation_only: bool) -> None:
+        self.text = text
+        self.lowered = lowered
+        self.response_start = response_start
+        self.obligation_only = obligation_only
+        has_response = obligation_only and response_start <= len(lowered)
+        self.head_end = _head_end(lowered, response_start) if has_response else 0
+        self._subordinates: list[tuple[int, int]] | None = None if has_response else []
+        self._notes: int | None = None if has_response else len(lowered) + 1
+
+    def in_condition(self, position: int) -> bool:
+        """True inside the EARS clauses before SHALL or a subordinate clause after it."""
+        if position < self.head_end:
+            return True
+        if self._subordinates is None:
+            self._subordinates = _subordinate_clauses(self.lowered, self.response_start)
+        return any(start <= position < end for start, end in self._subordinates)
+
+    def in_embedded_clause(self, position: int) -> bool:
+        """True in a that/which/whether/what clause of the response: "SHALL verify that the
+        flags are set" (what is checked, not who acts)."""
+        if not self.obligation_only or position < self.response_start:
+            return False
+        clause = _clause_start(self.lowered, position)
+        found = _EMBEDDED_RE.search(self.lowered, max(clause, self.response_start), position)
+        return found is not None
+
+    def in_note(self, position: int) -> bool:
+        """True in a parenthesis or in a sentence after the one that holds the response."""
+        if self._notes is None:
+            found = _NOTE_BREAK_RE.search(self.text, self.response_start)
+            self._notes = found.start() if found else len(self.lowered) + 1
+        if position >= self._notes:
+            return True
+        opened = self.lowered.rfind("(", 0, position)
+        return opened >= 0 and self.lowered.find(")", opened, position) < 0
+
+
+def _head_end(lowered: str, response_start: int) -> int:
+    """Offset where the modal verb that opens the response starts."""
+    before = lowered[:response_start]
+    return len(before.rstrip()) - len(before.rstrip().split()[-1]) if before.strip() else 0
+
+
+# A subordinate clause in the response runs from its conjunction to the next comma, semicolon
+# or sentence end: "SHALL log a warning when the key is not configured".
+_SUBORDINATE_RE = re.compile(
+    r"(?<![\w-])(?:when|whenever|if|unless|while|once|until|where|wherever|in case|provided|"
+    r"as long as|so long as)(?![\w-])[^,;.()]*"
+)
+_EMBEDDED_RE = re.compile(
+    r"(?<![\w-])(?:that|which|whether|what|who|whom|how|why)(?![\w-])"
+)
+# A note after the response: a new sentence, or a clause after a semicolon.
+_NOTE_BREAK_RE = re.compile(r"[.!?;]\s+(?=\S)")
+
+
+def _subordinate_clauses(lowered: str, response_start: int) -> list[tuple[int, int]]:
+    return [m.span() for m in _SUBORDINATE_RE.finditer(lowered, response_start)]
+
+
+def _scan(context: _Context) -> list[TextFinding]:
+    text, lowered, response_start = context.text, context.lowered, context.response_start
     findings: list[TextFinding] = []
     substitute: tuple[int, int] | bool | None = False  # E004's word, computed only when needed
     for match in _SCAN_RE.finditer(" " + lowered):
@@ -440,6 +545,12 @@ def _scan(text: str, lowered: str, response_start: int) -> list[TextFinding]:
             for code, check in _LEXICON.get(_normalise(lowered[start:end]), ()):
                 if check and not _CHECKS[check](text, lowered, start, end):
                     continue
+                if (
+                    context.obligation_only
+                    and code in _CONTEXT_CODES
+                    and not _applies_here(code, context, start, end)
+                ):
+                    continue
                 if code == "A009":
                     if substitute is False:
                         substitute = shall_substitute_span(text)
@@ -447,9 +558,15 @@ def _scan(text: str, lowered: str, response_start: int) -> list[TextFinding]:
                         continue  # E004 already reports this word as used instead of SHALL
                 findings.append(_finding(code, start, end, text[start:end]))
         elif kind == "pas":
-            _add_passive(findings, text, lowered, start, end)
+            if not (context.in_condition(start) or context.in_embedded_clause(start)):
+                _add_passive(findings, text, lowered, start, end)
         elif kind == "crd":
-            if start >= response_start:
+            # "SHALL NOT import or use X" forbids both: one prohibition, not two responses
+            if start >= response_start and not (
+                context.obligation_only
+                and lowered[start:end] == "or"
+                and _in_prohibition(lowered, start, response_start)
+            ):
                 _add_coordinated(findings, text, lowered, start, end)
         else:
             _add_number(findings, text, lowered, start, end)
@@ -506,7 +623,8 @@ def _is_referring_personal(text: str, lowered: str, start: int, end: int) -> boo
         return False
     if lowered[start:end] == "i":  # only "I want", not a variable or a Roman numeral
         return word == "I" and _FIRST_PERSON_VERB_RE.match(text, end) is not None
-    return True
+    # "us.anthropic.model", "it.example.org": part of an identifier
+    return not (text[end : end + 1] == "." and text[end + 1 : end + 2].isalnum())
 
 
 def _is_standalone_demonstrative(text: str, lowered: str, start: int, end: int) -> bool:
@@ -533,7 +651,47 @@ def _is_modal(text: str, lowered: str, start: int, end: int) -> bool:
     return not lowered[max(0, start - 3) : start].strip().isdigit()
 
 
+_VERB_BEFORE_RE = re.compile(r"\b(?:shall|must|will|should|to|and|or|also)\s+$")
+_VERB_USE_AHEAD_RE = re.compile(r"\s+(?:up|build|install|checkout|exit|shutdown|slate)\b")
+_WITH_AHEAD_RE = re.compile(r"\s+(?:with|to)\s+\S")
+_CLAUSE_END_AHEAD_RE = re.compile(r"\s*(?:[.,;:!?)]|$|(?:and|or|at\s+all\s+times)\b)")
+
+
+def _is_vague_adjective(text: str, lowered: str, start: int, end: int) -> bool:
+    if _VERB_USE_AHEAD_RE.match(lowered, end):
+        return False
+    return _VERB_BEFORE_RE.search(lowered, max(0, start - 8), start) is None
+
+
+def _lacks_with(text: str, lowered: str, start: int, end: int) -> bool:
+    return _WITH_AHEAD_RE.match(lowered, end) is None
+
+
+def _is_response_verb(text: str, lowered: str, start: int, end: int) -> bool:
+    """ "SHALL respect the settings" is vague; "SHALL respect 3 retries" is measured; "in order
+    to respect" is a purpose, not the response."""
+    if _NUMBER_IN_CLAUSE_RE.match(lowered, end):
+        return False
+    return _RESPONSE_VERB_BEFORE_RE.search(lowered, max(0, start - 8), start) is not None
+
+
+_RESPONSE_VERB_BEFORE_RE = re.compile(r"\b(?:shall|must|will|should|and|also)\s+$")
+_STATE_BEFORE_RE = re.compile(r"\b(?:be|remain|stay|always|readily)\s+$")
+
+
+def _ends_clause(text: str, lowered: str, start: int, end: int) -> bool:
+    """ "SHALL be available" (when? to whom?), not "available via the CLI" or "are available"
+    in a description."""
+    if _STATE_BEFORE_RE.search(lowered, max(0, start - 10), start) is None:
+        return False
+    return _CLAUSE_END_AHEAD_RE.match(lowered, end) is not None
+
+
 _CHECKS: dict[str, _Check] = {
+    "adjective": _is_vague_adjective,
+    "without_with": _lacks_with,
+    "response_verb": _is_response_verb,
+    "clause_end": _ends_clause,
     "vague": _vague_without_comparison,
     "unquantified": _is_unquantified_limit,
     "number": _precedes_number,
@@ -545,6 +703,105 @@ _CHECKS: dict[str, _Check] = {
     "negative": _is_negation,
     "modal": _is_modal,
 }
+
+
+# --- Where the obligation is: conditions, prohibitions, notes ----------------------------------
+
+_CONTEXT_CODES = frozenset({"A001", "A005", "A006", "A008", "A009"})
+_MODAL_BEFORE_RE = re.compile(r"\b(?:shall|must|will|to)\s+$")
+# After "SHALL NOT" / "SHALL never" a verb names the prohibited action.
+_PROHIBITED_ACTION_RE = re.compile(
+    r"\s+(?:(?!only\b)[a-z]+ly\s+)?(?!(?:the|a|an|any|all|only|just|to)\b)[a-z]"
+)
+_NEGATION_RE = re.compile(
+    r"(?<![\w-])(?:not|never|no|without|nor|neither|cannot|prevent|prevents)(?![\w-])|n't(?![\w-])"
+)
+_CLAUSE_PUNCTUATION = ",;.:("
+_LOOKBACK = 160
+# "all items in the cart", "all fields of the form", "all criteria listed above", "all four
+# categories", "all labels: a, b, c": a bounded set, not an unachievable universal claim.
+_BOUNDED_ALL_RE = re.compile(
+    r"\s+(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|the\s+following)\b|"
+    r"(?:existing|current|remaining|other|such|required|applicable|registered|configured)\b|"
+    r"(?:[\w'’/.-]+\s+){0,4}?[\w'’/.-]+\s*(?::|\(|\s(?:of|in|on|from|inside|across|under|"
+    r"listed|above|below|defined|specified|named|mentioned|described|shown|given|returned|"
+    r"selected|configured|registered|provided|that|which|[a-z]+ing|[a-z]+ed|made)\b))"
+)
+_POSSESSIVES = frozenset({"its", "their", "his", "her"})
+_PROHIBITABLE = frozenset({"any", "anything", "anyone", "anybody", "all", "every", "everything"})
+# A word that can be the antecedent of a possessive in the same clause.
+_NOUN_LIKE_RE = re.compile(
+    r"(?<![\w-])(?!(?:the|a|an|when|whenever|if|while|where|then|and|or|shall|should|must|will|"
+    r"may|can|not|is|are|was|were|be|to|of|in|on|for|with|by|at|from|that|which|it|they|them|"
+    r"its|their|his|her|this|these|those|any|all|each|every)(?![\w-]))[a-z][\w-]+"
+)
+
+
+def _applies_here(code: str, context: _Context, start: int, end: int) -> bool:
+    """Context rules that need the criterion's structure (see `_Context`)."""
+    lowered = context.lowered
+    if code == "A006":
+        if lowered[start:end] not in _POSSESSIVES:
+            return True
+        # "WHEN a user exceeds their limit", "THE Cart_Service SHALL log its state": the
+        # antecedent is the subject of the same clause.
+        clause = _clause_start(lowered, start)
+        return _NOUN_LIKE_RE.search(lowered, clause, start) is None
+    if _in_quotes(context.text, start):
+        return False  # quoted UI text or a value: "No analyses yet"
+    if code == "A001":
+        return not _is_listed_value(lowered, start, end)
+    if code == "A009":
+        return not (context.in_condition(start) or context.in_note(start))
+    # A005 and A008
+    if context.in_condition(start) or _is_listed_value(lowered, start, end):
+        return False
+    if context.text[start:end] == "None" and start > 0:
+        return False  # the value None: "Firepower is None, 2d8 or 2d10"
+    word = lowered[start:end]
+    if word in ("not", "never") and _is_prohibition(lowered, start, end):
+        return False  # "SHALL NOT store the password": a clear prohibited action
+    if code == "A005":
+        if word in _PROHIBITABLE and _in_prohibition(lowered, start, context.head_end):
+            return False  # "SHALL NOT expose any secret"
+        if word in ("all", "any") and _BOUNDED_ALL_RE.match(lowered, end):
+            return False  # "all items in the cart", "any changes made to the weirdo"
+    return True
+
+
+def _in_quotes(text: str, position: int) -> bool:
+    """True after an odd number of straight or opening double quotes on the criterion."""
+    if '"' not in text and "“" not in text:
+        return False
+    before = text[max(0, position - _LOOKBACK) : position]
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+
+
+def _is_prohibition(lowered: str, start: int, end: int) -> bool:
+    if _MODAL_BEFORE_RE.search(lowered, max(0, start - 8), start) is None:
+        return False
+    return _PROHIBITED_ACTION_RE.match(lowered, end) is not None
+
+
+def _clause_start(lowered: str, position: int) -> int:
+    low = max(0, position - _LOOKBACK)
+    return max(lowered.rfind(mark, low, position) for mark in _CLAUSE_PUNCTUATION) + 1 or low
+
+
+def _in_prohibition(lowered: str, start: int, floor: int) -> bool:
+    """True when a negation precedes `start` in the same clause (and after `floor`)."""
+    clause = max(_clause_start(lowered, start), floor)
+    return _NEGATION_RE.search(lowered, clause, start) is not None
+
+
+def _is_listed_value(lowered: str, start: int, end: int) -> bool:
+    """A single word that is an item of a parenthesised list: "(none, small, large)"."""
+    before = lowered[max(0, start - 3) : start].rstrip()
+    after = lowered[end : end + 3].lstrip()
+    if not before.endswith(("(", ",", "/")) or not after.startswith((",", ")", "/")):
+        return False
+    opened = lowered.rfind("(", max(0, start - _LOOKBACK), start)
+    return opened >= 0 and lowered.find(")", opened, start) < 0
 
 
 # --- The other branches of the scan ------------------------------------------------------------
