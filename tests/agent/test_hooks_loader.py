@@ -98,3 +98,60 @@ def test_glob_matching() -> None:
 def test_rules_metadata() -> None:
     assert [r.code for r in RULES] == [f"H00{i}" for i in range(1, 7)]
     assert all(r.family == "hooks" for r in RULES)
+
+
+@pytest.mark.req("spec-check", "10.11")
+def test_trigger_given_as_an_object(tmp_path: Path) -> None:
+    write(tmp_path, "index.json", json.dumps({
+        "name": "Update index", "trigger": {"type": "manual", "label": "Update index"},
+        "prompt": "Refresh the index.", "context": ["docs/"]}, indent=2))
+    write(tmp_path, "files.json", json.dumps({"version": "v1", "hooks": [
+        {"name": "on-save", "trigger": {"type": "fileEdited", "patterns": ["src/**/*.py"]},
+         "action": {"type": "command", "command": "ruff check ."}},
+        {"name": "on-shell", "trigger": {"type": "postToolUse", "toolTypes": ["shell"]},
+         "command": "echo done"}]}, indent=2))
+    write(tmp_path, "button.kiro.hook", json.dumps({
+        "name": "Coverage", "when": {"type": "manual", "button_text": "Check"},
+        "then": {"type": "askAgent", "prompt": "Check coverage."}}))
+
+    hooks, problems = load_hooks(Workspace(tmp_path))
+
+    assert problems == []
+    by_name = {h.name: h for h in hooks}
+    index = by_name["Update index"]
+    assert (index.event, index.action, index.prompt) == ("userTriggered", "agent",
+                                                         "Refresh the index.")
+    assert by_name["Coverage"].event == "userTriggered"
+    on_save = by_name["on-save"]
+    assert on_save.matches(HookEvent("fileEdited", file_path="src/a/b.py"))
+    assert not on_save.matches(HookEvent("fileEdited", file_path="docs/b.py"))
+    on_shell = by_name["on-shell"]
+    assert (on_shell.action, on_shell.command) == ("command", "echo done")
+    assert on_shell.matches(HookEvent("postToolUse", tool_name="run", tool_type="shell"))
+    assert not on_shell.matches(HookEvent("postToolUse", tool_name="read", tool_type="read"))
+
+
+@pytest.mark.req("spec-check", "10.11")
+@pytest.mark.parametrize(("hook", "quoted"), [
+    ({"name": "a", "trigger": {"type": "onSave"}, "prompt": "p"}, '"onSave"'),
+    ({"name": "b", "trigger": {"label": "x"}, "prompt": "p"}, '{"label": "x"}'),
+    ({"name": "c", "trigger": 7, "prompt": "p"}, "7"),
+    ({"name": "d", "trigger": "agentStop", "action": "run it"}, '"action": "run it"'),
+    ({"name": "e", "trigger": "agentStop", "prompt": "p", "timeout": "soon"}, '"soon"'),
+    ({"name": "f", "trigger": "agentStop", "prompt": "p", "enabled": "yes"}, '"yes"'),
+    ({"name": "g", "trigger": {"type": "postToolUse", "toolTypes": ["net"]}, "prompt": "p"},
+     '"net"'),
+    ({"name": "h", "when": {"type": "fileEdited", "patterns": "*.py, *.md"}, "then": "x"},
+     '"then": "x"'),
+    ({"name": "i", "when": {"type": "fileEdited"}, "then": {"type": "runCommand", "command": ""}},
+     '"command": ""'),
+    ({"name": 5, "trigger": "agentStop", "prompt": "p"}, '"name": 5'),
+])
+def test_error_messages_quote_the_value_as_written(tmp_path: Path, hook: dict[str, object],
+                                                   quoted: str) -> None:
+    write(tmp_path, "bad.json", json.dumps(hook))
+
+    hooks, (problem,) = load_hooks(Workspace(tmp_path))
+
+    assert hooks == []
+    assert quoted in problem.message

@@ -50,20 +50,39 @@ def run_list(args: argparse.Namespace) -> int:
     from specloom.spec.loader import load_spec
 
     workspace = workspace_from(args)
-    rows = [spec_row(load_spec(workspace, name)) for name in workspace.spec_names()]
+    # active specs first, then archived ones (`_archived/<name>`, flagged "archived")
+    rows = [spec_row(load_spec(workspace, name)) for name in workspace.all_spec_names()]
     if args.json:
         print_json({"root": str(workspace.root), "specs": rows})
         return EXIT_OK
     if not rows:
         print(f"No specs in {workspace.relative(workspace.specs_dir)}/.")
         return EXIT_OK
-    width = max(len(r["name"]) for r in rows)
-    print(f"{'SPEC':<{width}}  {'TYPE':<7}  {'PHASE':<12}  {'TASKS':<7}  REVIEW")
-    for row in rows:
+    names = [row["name"] + (ARCHIVED_MARK if row["archived"] else "") for row in rows]
+    width = max(len(name) for name in names)
+    reviews = [review_summary(row["approvals"]) for row in rows]
+    # a CC-SDD column (phase and approvals from spec.json) only when some spec has spec.json
+    cc_sdd = [cc_sdd_summary(row["cc_sdd"]) if row["cc_sdd"] else "" for row in rows]
+    review_width = max(len("REVIEW"), *(len(review) for review in reviews))
+    header = ["SPEC".ljust(width), "TYPE   ", "PHASE       ", "TASKS  ",
+              "REVIEW".ljust(review_width), "CC-SDD" if any(cc_sdd) else ""]
+    print("  ".join(header).rstrip())
+    for name, row, review, cc in zip(names, rows, reviews, cc_sdd, strict=True):
         tasks = f"{row['tasks_done']}/{row['tasks_total']}" if row["tasks_total"] else "-"
-        print(f"{row['name']:<{width}}  {row['type']:<7}  {row['phase']:<12}  {tasks:<7}  "
-              f"{review_summary(row['approvals'])}")
+        print(f"{name:<{width}}  {row['type']:<7}  {row['phase']:<12}  {tasks:<7}  "
+              f"{review:<{review_width}}  {cc}".rstrip())
     return EXIT_OK
+
+
+ARCHIVED_MARK = " (archived)"
+
+
+def cc_sdd_summary(cc_sdd: dict[str, Any]) -> str:
+    """cc-sdd's phase and each document's approval from spec.json, as written there."""
+    phase = cc_sdd["phase"] or "no phase"
+    approvals = " ".join(f"{doc}:{'approved' if ok else 'not-approved'}"
+                         for doc, ok in cc_sdd["approvals"].items())
+    return f"{phase} {approvals}".rstrip()
 
 
 def review_summary(approvals: dict[str, str]) -> str:
@@ -83,9 +102,16 @@ def run_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return EXIT_OK
-    print(f"{data['name']}  ({data['type']}, {data['workflow'] or 'workflow not recorded'})")
+    archived = ARCHIVED_MARK if data["archived"] else ""
+    print(f"{data['name']}{archived}  ({data['type']}, "
+          f"{data['workflow'] or 'workflow not recorded'})")
     print(f"  path:   {data['path']}")
     print(f"  phase:  {data['phase']}")
+    if data["cc_sdd"] is not None:
+        cc_sdd = data["cc_sdd"]
+        print(f"  cc-sdd: phase {cc_sdd['phase'] or 'not recorded'} (spec.json)")
+        for doc, ok in cc_sdd["approvals"].items():
+            print(f"    {doc:<13} {'approved' if ok else 'not approved'}")
     print(f"  files:  {', '.join(d.rsplit('/', 1)[-1] for d in data['documents']) or 'none'}")
     print("  review:")
     for phase, state in data["approvals"].items():

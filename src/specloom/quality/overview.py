@@ -14,8 +14,10 @@ from specloom.workflows.approval import approval_state
 def spec_row(spec: Spec) -> dict[str, Any]:
     """The one-line summary `specloom list` shows."""
     done, total = spec.tasks.progress() if spec.tasks is not None else (0, 0)
+    cc_sdd = spec.cc_sdd_status
     return {
         "name": spec.name,
+        "archived": spec.archived,
         "type": spec.kind,
         "workflow": spec.config.workflow_type,
         "phase": spec.phase,
@@ -23,6 +25,8 @@ def spec_row(spec: Spec) -> dict[str, Any]:
         "tasks_total": total,
         "path": spec.display_path,
         "approvals": dict(approval_state(spec)),
+        # cc-sdd's own phase and approvals from spec.json (None without that file)
+        "cc_sdd": cc_sdd.to_dict() if cc_sdd is not None else None,
     }
 
 
@@ -64,5 +68,5 @@ def spec_overview(spec: Spec) -> dict[str, Any]:
             for t in tasks.tasks
         ]
     if spec.cc_sdd is not None:
-        data["cc_sdd"] = spec.cc_sdd
+        data["spec_json"] = spec.cc_sdd  # every key as written
     return data

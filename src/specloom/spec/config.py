@@ -45,6 +45,41 @@ class SpecConfig:
         return json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
 
 
+CC_SDD_DOCUMENTS = ("requirements", "design", "tasks")
+
+
+@dataclass(frozen=True, slots=True)
+class CcSddStatus:
+    """What cc-sdd's `spec.json` says about a spec: its phase and each document's approval.
+
+    `approvals` maps a document (`requirements`, `design`, `tasks`, and any other key cc-sdd
+    or a person wrote under `approvals`) to True or False; a key whose `approved` is not a
+    boolean is left out. specloom reads `spec.json` and never writes it.
+    """
+
+    phase: str | None = None
+    approvals: dict[str, bool] = field(default_factory=dict)
+
+    def approved(self, document: str) -> bool:
+        return self.approvals.get(document) is True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"phase": self.phase, "approvals": dict(self.approvals)}
+
+
+def cc_sdd_status(raw: dict[str, Any]) -> CcSddStatus:
+    """The phase and approvals of a parsed `spec.json`; unexpected shapes read as absent."""
+    phase = raw.get("phase")
+    approvals: dict[str, bool] = {}
+    found = raw.get("approvals")
+    if isinstance(found, dict):
+        for document, value in found.items():
+            flag = value.get("approved") if isinstance(value, dict) else value
+            if isinstance(flag, bool):
+                approvals[str(document)] = flag
+    return CcSddStatus(phase if isinstance(phase, str) else None, approvals)
+
+
 def parse_json_object(text: str, what: str) -> tuple[dict[str, Any], tuple[Problem, ...]]:
     """Parse a JSON object; syntax errors become a problem with the line, never an exception."""
     if not text.strip():

@@ -6,12 +6,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from specloom.spec.config import SpecConfig, parse_config, parse_json_object
+from specloom.spec.config import (
+    CcSddStatus,
+    SpecConfig,
+    cc_sdd_status,
+    parse_config,
+    parse_json_object,
+)
 from specloom.spec.design import DesignDoc, parse_design
 from specloom.spec.requirements import RequirementsDoc, parse_requirements
 from specloom.spec.source import Problem, read_source
 from specloom.spec.tasks import TasksDoc, TaskStatus, parse_tasks
-from specloom.spec.workspace import Workspace
+from specloom.spec.workspace import Workspace, is_archived
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +33,16 @@ class Spec:
     design: DesignDoc | None
     tasks: TasksDoc | None
     file_problems: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+
+    @property
+    def archived(self) -> bool:
+        """Whether the spec sits inside `_archived/` (or another `_`/`.` folder)."""
+        return is_archived(self.name)
+
+    @property
+    def cc_sdd_status(self) -> CcSddStatus | None:
+        """cc-sdd's phase and approvals from `spec.json`, or None without that file."""
+        return cc_sdd_status(self.cc_sdd) if self.cc_sdd is not None else None
 
     @property
     def kind(self) -> str:
@@ -65,9 +81,15 @@ def load_spec(workspace: Workspace, name: str) -> Spec:
 
     def read(file_name: str) -> Any:
         file = folder / file_name
-        if not file.is_file():
-            return None
         shown = workspace.relative(file)
+        try:
+            if not file.is_file():
+                return None
+        except OSError as exc:  # the folder itself cannot be searched: one problem for it
+            problems.setdefault(workspace.relative(folder), (Problem(
+                "S001", 0, f"cannot read spec folder: {exc.strerror or exc}",
+                "check that the spec folder is readable"),))
+            return None
         result = read_source(file, shown)
         if result.problem is not None:
             problems[shown] = (result.problem,)

@@ -32,17 +32,78 @@ class Workspace:
             return path.as_posix()
 
     def spec_names(self) -> list[str]:
-        """Spec folders directly under `.kiro/specs/` (specs are flat), sorted by name."""
-        if not self.specs_dir.is_dir():
-            return []
-        return sorted(
-            entry.name
-            for entry in self.specs_dir.iterdir()
-            if entry.is_dir() and not entry.name.startswith(".")
-        )
+        """Active specs: folders directly under `.kiro/specs/`, sorted by name.
+
+        A folder whose name starts with `_` or `.` (such as `_archived/`) is not a spec: it
+        holds archived specs, see `archived_spec_names`. An unreadable folder lists nothing.
+        """
+        return [entry.name for entry in _folders(self.specs_dir) if not is_hidden(entry.name)]
+
+    def archived_spec_names(self) -> list[str]:
+        """Archived specs: folders one level inside a `_` or `.` folder of `.kiro/specs/`,
+        named `<holder>/<spec>` (e.g. `_archived/old-feature`), sorted by name."""
+        names = []
+        for holder in _folders(self.specs_dir):
+            if is_hidden(holder.name):
+                names += [f"{holder.name}/{entry.name}" for entry in _folders(holder)
+                          if not is_hidden(entry.name)]
+        return sorted(names)
+
+    def all_spec_names(self) -> list[str]:
+        """Active specs, then archived ones."""
+        return self.spec_names() + self.archived_spec_names()
+
+    def resolve_name(self, text: str) -> str | None:
+        """The spec a user means by `text`, or None.
+
+        Accepts a spec name (`cart`, `_archived/old`), a path to its folder (`.kiro/specs/cart/`)
+        or, for an archived spec, its bare folder name when no active spec has that name.
+        """
+        cleaned = text.replace("\\", "/").strip().rstrip("/")
+        marker = "specs/"
+        if marker in cleaned and cleaned not in self.all_spec_names():
+            cleaned = cleaned.rsplit(marker, 1)[-1]
+        active = self.spec_names()
+        if cleaned in active:
+            return cleaned
+        archived = self.archived_spec_names()
+        if cleaned in archived:
+            return cleaned
+        last = cleaned.rsplit("/", 1)[-1]
+        if last in active:
+            return last
+        matches = [name for name in archived if name.rsplit("/", 1)[-1] == last]
+        return matches[0] if len(matches) == 1 else None
 
     def spec_dir(self, name: str) -> Path:
+        """The folder of spec `name`; `_archived/x` names a folder inside `_archived/`."""
         return self.specs_dir / name
+
+
+def is_hidden(folder_name: str) -> bool:
+    """Folders starting with `_` or `.` under `.kiro/specs/` hold archived specs (or nothing)."""
+    return folder_name.startswith(("_", "."))
+
+
+def is_archived(spec_name: str) -> bool:
+    """Whether a spec name (as `Workspace` returns it) names an archived spec."""
+    return "/" in spec_name
+
+
+def _folders(folder: Path) -> list[Path]:
+    """Sub-folders of `folder` sorted by name; none when it is missing or unreadable."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        try:
+            if entry.is_dir():
+                found.append(entry)
+        except OSError:
+            continue
+    return sorted(found, key=lambda entry: entry.name)
 
 
 def find_workspace(start: Path | None = None, root: Path | None = None) -> Workspace:

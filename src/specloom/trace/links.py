@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-TAG = re.compile(r"specloom:[ \t]*([A-Za-z0-9][\w.-]*)[ \t]+(\d+\.\d+(?:[ \t]*,[ \t]*\d+\.\d+)*)")
-PROPERTY_TAG = re.compile(r"Feature:[ \t]*([A-Za-z0-9][\w.-]*)[ \t]*,[ \t]*Property[ \t]+(\d+)")
+# a spec folder name, optionally inside an archive folder: `cart` or `_archived/cart`
+SPEC_NAME = r"(?:[_.][\w.-]*/)?[A-Za-z0-9][\w.-]*"
+TAG = re.compile(rf"specloom:[ \t]*({SPEC_NAME})[ \t]+(\d+\.\d+(?:[ \t]*,[ \t]*\d+\.\d+)*)")
+PROPERTY_TAG = re.compile(rf"Feature:[ \t]*({SPEC_NAME})[ \t]*,[ \t]*Property[ \t]+(\d+)")
 CRITERION_ID = re.compile(r"\d+\.\d+")
 
 

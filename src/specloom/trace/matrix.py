@@ -98,12 +98,19 @@ def build_trace(workspace: Workspace, names: Sequence[str] = (),
     selected = resolve_spec_names(workspace, list(names))
     store = store if store is not None else FingerprintStore.load(workspace.root)
     scan = scan if scan is not None else scan_links(workspace.root)
-    by_spec: dict[str, list[Link]] = defaultdict(list)
+    # a link may name an archived spec as `_archived/x`, or as `x` when it was written
+    # before the spec moved into `_archived/` (and no active spec is called `x`)
+    written: dict[str, list[Link]] = defaultdict(list)
     for link in scan.links:
-        by_spec[link.spec].append(link)
-    known = set(workspace.spec_names())
-    orphans = [Orphan(link, "T001", f"no spec named {link.spec!r}")
-               for name, links in by_spec.items() if name not in known for link in links]
+        written[link.spec].append(link)
+    by_spec: dict[str, list[Link]] = defaultdict(list)
+    orphans: list[Orphan] = []
+    for name, links in written.items():
+        target = workspace.resolve_name(name) if name else None
+        if target is None:
+            orphans += [Orphan(link, "T001", f"no spec named {link.spec!r}") for link in links]
+        else:
+            by_spec[target] += links
     specs = []
     for name in selected:
         spec_trace, spec_orphans = _trace_spec(load_spec(workspace, name), by_spec[name], store)

@@ -4,6 +4,11 @@ An approval stores the document's sha256 and the hashes of the earlier documents
 based on. A document whose bytes no longer match its approval is "edited"; an approved
 document whose earlier documents changed since is "stale". This module reads files fresh
 from disk every time and writes only `.config.kiro`; it never changes a spec document.
+
+cc-sdd keeps its own approvals in `spec.json` (`approvals.<document>.approved`). A document
+approved there counts as approved here unless specloom holds its own approval record for it:
+that record, which knows the hash, then decides (approved, edited or stale). specloom never
+writes `spec.json`.
 """
 
 from __future__ import annotations
@@ -42,9 +47,17 @@ def current_hashes(spec_dir: Path, phases: tuple[Phase, ...]) -> dict[Phase, str
     """Each document's hash now, or None when the file does not exist."""
     hashes: dict[Phase, str | None] = {}
     for phase in phases:
-        path = spec_dir / phase_file(phase)
-        hashes[phase] = document_hash(path.read_bytes()) if path.is_file() else None
+        hashes[phase] = _hash_of(spec_dir / phase_file(phase))
     return hashes
+
+
+def _hash_of(path: Path) -> str | None:
+    """The document's hash, or None when it is missing or cannot be read (such a document
+    is never approved; `specloom check` reports why it cannot be read)."""
+    try:
+        return document_hash(path.read_bytes()) if path.is_file() else None
+    except OSError:
+        return None
 
 
 def stored_approvals(block: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -60,11 +73,15 @@ def approval_state(spec: Spec) -> dict[Phase, ReviewState]:
     order = phase_order(workflow)
     hashes = current_hashes(spec.path, order)
     approvals = stored_approvals(specloom_block(spec.config))
+    cc_sdd = spec.cc_sdd_status
     states: dict[Phase, ReviewState] = {}
     for phase in order:
         record = approvals.get(phase)
-        if hashes[phase] is None or record is None:
+        if hashes[phase] is None:
             states[phase] = "pending"
+        elif record is None:
+            states[phase] = "approved" if cc_sdd is not None and cc_sdd.approved(phase) \
+                else "pending"
         elif record.get("sha256") != hashes[phase]:
             states[phase] = "edited"
         elif _basis_changed(record, hashes, earlier_phases(workflow, phase)):
@@ -98,7 +115,9 @@ def record_approval(spec: Spec, phases: tuple[Phase, ...]) -> dict[Phase, str]:
     for phase in phases:
         digest = hashes[phase]
         if digest is None:
-            raise FileNotFoundError(f"{spec.display_path}/{phase_file(phase)} does not exist")
+            path = spec.path / phase_file(phase)
+            what = "cannot be read" if path.exists() else "does not exist"
+            raise FileNotFoundError(f"{spec.display_path}/{phase_file(phase)} {what}")
         basis = {p: hashes[p] for p in earlier_phases(workflow, phase) if hashes[p] is not None}
         records[phase] = {"sha256": digest, "approvedAt": approved_at, "basedOn": basis}
         stored[phase] = digest

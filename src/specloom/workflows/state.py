@@ -64,6 +64,8 @@ def update_specloom_block(spec_dir: Path,
 
 def read_config(spec_dir: Path) -> SpecConfig:
     path = spec_dir / CONFIG_FILE
-    if not path.exists():
+    try:
+        data = path.read_bytes() if path.exists() else b""
+    except OSError:  # unreadable: `specloom check` reports it; read as no settings
         return SpecConfig()
-    return parse_config(path.read_bytes().decode("utf-8", errors="replace"))
+    return parse_config(data.decode("utf-8", errors="replace"))

@@ -1,7 +1,13 @@
 """Read `.kiro/hooks/*.kiro.hook` (older JSON) and `.kiro/hooks/*.json` ("v1") into `Hook`s.
 
-An invalid file or entry becomes a diagnostic with the file and line; every other hook still
-loads. This module only reads files; it never runs anything.
+An invalid file or entry becomes a diagnostic with the file and line, quoting the value as
+the file writes it (JSON); every other hook still loads. This module only reads files; it never
+runs anything.
+
+A trigger may be a string (`"trigger": "PostFileSave"`, `"when": {"type": "fileEdited"}`) or an
+object whose `type` key names the event (`"trigger": {"type": "manual", "label": "..."}`), with
+optional `patterns` / `toolTypes` beside it. A v1 hook without an `action` object may give its
+`prompt` (or `command`) at the top level.
 """
 
 from __future__ import annotations
@@ -80,12 +86,15 @@ def _entries(data: Any, file_name: str) -> list[tuple[int, Any]]:
 
 def _hook(entry: Any, shown: str, text: str, index: int, file_name: str) -> Hook:
     if not isinstance(entry, dict):
-        raise HookFileProblem("H002", "a hook must be a JSON object", _nth_brace_line(text, index))
+        raise HookFileProblem("H002", f"a hook must be a JSON object, the file has "
+                                      f"{_written(entry)}", _nth_brace_line(text, index))
     default_name = file_name.removesuffix(".kiro.hook").removesuffix(".json")
     name = entry.get("name", default_name if index < 0 else "")
     line = _line_of(text, name, index)
     if not isinstance(name, str) or not name.strip():
-        raise HookFileProblem("H002", "hook has no 'name'", line)
+        raise HookFileProblem("H002", "hook has no 'name'" if "name" not in entry else
+                              f"hook 'name' must be a text, the file has \"name\": "
+                              f"{_written(name)}", line)
     if "when" in entry or "then" in entry:
         return _older(entry, name, shown, line)
     return _v1(entry, name, shown, line)
@@ -94,13 +103,16 @@ def _hook(entry: Any, shown: str, text: str, index: int, file_name: str) -> Hook
 def _older(entry: dict[str, Any], name: str, shown: str, line: int) -> Hook:
     when, then = entry.get("when"), entry.get("then")
     if not isinstance(when, dict) or not isinstance(then, dict):
-        raise HookFileProblem("H002", f"hook {name!r}: 'when' and 'then' must be objects", line)
-    event = _event(when.get("type"), name, line)
+        raise HookFileProblem("H002", f"hook {name!r}: 'when' and 'then' must be objects; the "
+                                      f"file has \"when\": {_written(when)}, \"then\": "
+                                      f"{_written(then)}", line)
+    event = _event(when.get("type"), name, line, "when.type")
     tool_types = _strings(when.get("toolTypes", []), "when.toolTypes", name, line)
     for tool_type in tool_types:
         if tool_type not in TOOL_TYPES:
-            raise HookFileProblem("H004", f"hook {name!r}: unknown tool type {tool_type!r}; use "
-                                          f"one of {', '.join(TOOL_TYPES)}", line)
+            raise HookFileProblem("H004", f"hook {name!r}: unknown tool type "
+                                          f"{_written(tool_type)}; use one of "
+                                          f"{', '.join(TOOL_TYPES)}", line)
     return Hook(
         name=name, event=event, source=shown, line=line,
         patterns=_strings(when.get("patterns", []), "when.patterns", name, line),
@@ -110,24 +122,39 @@ def _older(entry: dict[str, Any], name: str, shown: str, line: int) -> Hook:
 
 
 def _v1(entry: dict[str, Any], name: str, shown: str, line: int) -> Hook:
-    event = _event(entry.get("trigger"), name, line)
+    trigger = entry.get("trigger")
+    event = _event(trigger, name, line, "trigger")
+    details = trigger if isinstance(trigger, dict) else {}
     action = entry.get("action")
+    if action is None and ("prompt" in entry or "command" in entry):
+        # the action's fields written beside the trigger, without an "action" object
+        action = {"type": "agent" if "prompt" in entry else "command",
+                  **{k: entry[k] for k in ("prompt", "command") if k in entry}}
     if not isinstance(action, dict):
-        raise HookFileProblem("H002", f"hook {name!r}: 'action' must be an object", line)
+        raise HookFileProblem("H002", f"hook {name!r}: 'action' must be an object, the file has "
+                                      f"\"action\": {_written(action)}", line)
     matcher = entry.get("matcher")
     if matcher is not None:
         if not isinstance(matcher, str):
-            raise HookFileProblem("H004", f"hook {name!r}: 'matcher' must be a string", line)
+            raise HookFileProblem("H004", f"hook {name!r}: 'matcher' must be a string, the file "
+                                          f"has \"matcher\": {_written(matcher)}", line)
         try:
             re.compile(matcher)
         except re.error as exc:
-            raise HookFileProblem("H004", f"hook {name!r}: matcher {matcher!r} is not a valid "
-                                          f"regular expression: {exc}", line) from None
+            raise HookFileProblem("H004", f"hook {name!r}: matcher {_written(matcher)} is not a "
+                                          f"valid regular expression: {exc}", line) from None
     merged = dict(action)
     if "timeout" in entry and "timeout" not in merged:
         merged["timeout"] = entry["timeout"]
+    tool_types = _strings(details.get("toolTypes", []), "trigger.toolTypes", name, line)
+    for tool_type in tool_types:
+        if tool_type not in TOOL_TYPES:
+            raise HookFileProblem("H004", f"hook {name!r}: unknown tool type "
+                                          f"{_written(tool_type)}; use one of "
+                                          f"{', '.join(TOOL_TYPES)}", line)
     return Hook(name=name, event=event, source=shown, line=line, matcher=matcher,
-                enabled=_enabled(entry, name, line),
+                patterns=_strings(details.get("patterns", []), "trigger.patterns", name, line),
+                tool_types=tool_types, enabled=_enabled(entry, name, line),
                 description=str(entry.get("description", "")), **_action(merged, name, line))
 
 
@@ -136,45 +163,65 @@ def _action(then: dict[str, Any], name: str, line: int) -> dict[str, Any]:
     timeout = then.get("timeout", DEFAULT_TIMEOUT)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise HookFileProblem("H002", f"hook {name!r}: 'timeout' must be a positive number of "
-                                      "seconds", line)
+                                      f"seconds, the file has \"timeout\": {_written(timeout)}",
+                              line)
     if kind in _COMMAND_ACTIONS:
         command = then.get("command")
         if not isinstance(command, str) or not command.strip():
-            raise HookFileProblem("H002", f"hook {name!r}: runCommand needs a 'command'", line)
+            raise HookFileProblem("H002", f"hook {name!r}: runCommand needs a 'command', the "
+                                          f"file has \"command\": {_written(command)}", line)
         return {"action": "command", "command": command, "timeout": float(timeout)}
     if kind in _AGENT_ACTIONS:
         prompt = then.get("prompt")
         if not isinstance(prompt, str) or not prompt.strip():
-            raise HookFileProblem("H002", f"hook {name!r}: askAgent needs a 'prompt'", line)
+            raise HookFileProblem("H002", f"hook {name!r}: askAgent needs a 'prompt', the file "
+                                          f"has \"prompt\": {_written(prompt)}", line)
         return {"action": "agent", "prompt": prompt, "timeout": float(timeout)}
-    raise HookFileProblem("H002", f"hook {name!r}: unknown action type {then.get('type')!r}; "
-                                  "use runCommand or askAgent", line)
+    raise HookFileProblem("H002", f"hook {name!r}: unknown action type "
+                                  f"{_written(then.get('type'))}; use runCommand or askAgent",
+                          line)
 
 
-def _event(value: Any, name: str, line: int) -> str:
-    if not isinstance(value, str) or not value.strip():
+def _event(value: Any, name: str, line: int, key: str) -> str:
+    """The event of a trigger written as a string or as an object with a `type` key."""
+    written = value
+    if isinstance(value, dict):
+        value, key = value.get("type"), f"{key}.type"
+    if value is None and written is None:
         raise HookFileProblem("H002", f"hook {name!r} has no trigger ('when.type' or 'trigger')",
                               line)
+    if not isinstance(value, str) or not value.strip():
+        raise HookFileProblem("H002", f"hook {name!r}: {key} must name an event, the file has "
+                                      f"{_written(written)}", line)
     event = _EVENT_NAMES.get(value.strip().lower())
     if event is None:
-        raise HookFileProblem("H003", f"hook {name!r}: unknown event {value!r}; use one of "
-                                      f"{', '.join(EVENTS)}", line)
+        raise HookFileProblem("H003", f"hook {name!r}: unknown event {_written(value)} in "
+                                      f"{key}; use one of {', '.join(EVENTS)}", line)
     return event
+
+
+def _written(value: Any, limit: int = 80) -> str:
+    """A value as the file writes it (JSON), shortened when long."""
+    if value is None:
+        return "nothing"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _strings(value: Any, field_name: str, name: str, line: int) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise HookFileProblem("H002", f"hook {name!r}: '{field_name}' must be a list of strings",
-                              line)
+        raise HookFileProblem("H002", f"hook {name!r}: '{field_name}' must be a list of strings, "
+                                      f"the file has {_written(value)}", line)
     return tuple(value)
 
 
 def _enabled(entry: dict[str, Any], name: str, line: int) -> bool:
     enabled = entry.get("enabled", True)
     if not isinstance(enabled, bool):
-        raise HookFileProblem("H002", f"hook {name!r}: 'enabled' must be true or false", line)
+        raise HookFileProblem("H002", f"hook {name!r}: 'enabled' must be true or false, the "
+                                      f"file has \"enabled\": {_written(enabled)}", line)
     return enabled
 
 
