@@ -208,11 +208,12 @@ def test_progress_of_an_all_done_plan() -> None:
     assert parse(text).progress() == (2, 2)
 
 
-def test_tasks_nested_deeper_than_two_levels_are_problems() -> None:
-    doc = parse("- [ ] 1. A\n  - [ ] 1.1 B\n    - [ ] 1.1.1 C\n")
+def test_tasks_nested_deeper_than_three_levels_are_problems() -> None:
+    doc = parse("- [ ] 1. A\n  - [ ] 1.1 B\n    - [ ] 1.1.1 C\n      - [ ] 1.1.1.1 D\n")
 
-    assert [t.id for t in doc.tasks] == ["1", "1.1"]
-    assert [(p.code, p.line) for p in doc.problems] == [("S006", 3)]
+    assert [(t.id, t.level, t.parent) for t in doc.tasks] == [
+        ("1", 1, None), ("1.1", 2, "1"), ("1.1.1", 3, "1.1")]
+    assert [(p.code, p.line) for p in doc.problems] == [("S006", 4)]
 
 
 def test_optional_top_level_task_is_a_problem() -> None:

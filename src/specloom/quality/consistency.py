@@ -122,16 +122,23 @@ def check_requirements_numbering(emit: Emit, doc: RequirementsDoc) -> None:
                  "add '**User Story:** As a <role>, I want <goal>, so that <benefit>'")
 
 
-def _known_ids(doc: RequirementsDoc | None) -> tuple[set[str], set[str]]:
+def _resolved(doc: RequirementsDoc | None, refs: Iterable[Ref]) -> list[tuple[Ref, str | None]]:
+    """Each citation with the criterion or requirement it names (None: names nothing).
+
+    Numbers name themselves; ID-style references (`FR-2`) resolve through the IDs the
+    requirements document defines, never by reading their digits as a number.
+    """
     if doc is None:
-        return set(), set()
-    criteria = {c.id for c in doc.criteria()}
-    requirements = {r.number for r in doc.requirements}
-    return criteria, requirements
+        return [(ref, ref.id) for ref in refs]
+    return [(ref, doc.resolve(ref.id)) for ref in refs]
 
 
-def _unknown(refs: Iterable[Ref], criteria: set[str], requirements: set[str]) -> list[Ref]:
-    return [r for r in refs if r.id not in criteria and r.id not in requirements]
+def _quoted(ref: Ref) -> str:
+    """The citation exactly as written; a range also names the criterion it stands for."""
+    written = ref.quoted
+    if written == ref.id or ref.is_id_style or written[:1] in "Rr":
+        return written
+    return f"{ref.id} (written '{written}')"
 
 
 def check_design(emit: Emit, design: DesignDoc, requirements: RequirementsDoc | None,
@@ -144,7 +151,6 @@ def check_design(emit: Emit, design: DesignDoc, requirements: RequirementsDoc | 
                      f"add a '## {name}' section")
     check_numbering(emit, path, [(str(p.number), p.line) for p in design.properties],
                     "property")
-    criteria, reqs = _known_ids(requirements)
     for prop in design.properties:
         if prop.validates_line is None or not prop.validates:
             emit("C008", path, prop.line, 1, 0,
@@ -153,10 +159,12 @@ def check_design(emit: Emit, design: DesignDoc, requirements: RequirementsDoc | 
             continue
         if requirements is None:
             continue
-        for ref in _unknown(prop.validates, criteria, reqs):
-            emit("C003", path, ref.line, ref.column, ref.column + len(ref.id),
-                 f"property {prop.number} validates criterion {ref.id}, which does not exist",
-                 "cite an existing criterion of requirements.md")
+        for ref, target in _resolved(requirements, prop.validates):
+            if target is None:
+                emit("C003", path, ref.line, ref.column, ref.column + len(ref.quoted),
+                     f"property {prop.number} validates {_quoted(ref)}, which is not a "
+                     f"criterion of {requirements.source.path}",
+                     "cite an existing criterion of requirements.md")
 
 
 def check_tasks(emit: Emit, tasks: TasksDoc, requirements: RequirementsDoc | None,
@@ -168,15 +176,14 @@ def check_tasks(emit: Emit, tasks: TasksDoc, requirements: RequirementsDoc | Non
         subs = [(t.id, t.line) for t in tasks.children(parent_id)]
         check_numbering(emit, path, subs, "task")
     task_ids = {t.id for t in tasks.tasks}
-    criteria, reqs = _known_ids(requirements)
     cited: set[str] = set()
     for task in tasks.tasks:
         refs = task.cited_criteria
-        cited.update(r.id for r in refs)
-        if requirements is not None:
-            for ref in _unknown(refs, criteria, reqs):
-                emit("C001", path, ref.line, ref.column, ref.column + len(ref.id),
-                     f"task {task.id} cites {ref.id}, which is not a criterion of "
+        for ref, target in _resolved(requirements, refs):
+            cited.add(target if target is not None else ref.id)
+            if requirements is not None and target is None:
+                emit("C001", path, ref.line, ref.column, ref.column + len(ref.quoted),
+                     f"task {task.id} cites {_quoted(ref)}, which is not a criterion of "
                      f"{requirements.source.path}", "cite an existing criterion N.M")
         for ref in task.depends:
             if ref.id not in task_ids:

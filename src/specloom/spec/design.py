@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from specloom.spec.markdown import Ref, front_matter_end, heading, iter_lines, parse_refs
+from specloom.spec.markdown import Ref, front_matter_end, iter_lines, parse_refs
 from specloom.spec.requirements import Section, _close_sections
 from specloom.spec.source import Problem, SourceText
 
@@ -22,13 +22,38 @@ EXPECTED_SECTIONS = (
     "Error Handling",
     "Testing Strategy",
 )
-PROPERTY = re.compile(r"^\s*(?:\*\*)?Property\s+(\d+)\s*(?:\*\*)?\s*[:.\-–—]?\s*(.*?)\s*(?:\*\*)?$",
-                      re.IGNORECASE)
+# Localized and variant forms of each standard section, lower case. A level-2 heading names
+# a section when, after any leading numbering (`2.`, `2.1`) and symbols, it equals one of
+# these or starts with one followed by a space or punctuation ("Error Handling and Security").
+SECTION_ALIASES: dict[str, tuple[str, ...]] = {
+    "Overview": ("overview", "概要", "概述", "概觀", "概览", "總覽", "总览"),
+    "Architecture": ("architecture", "アーキテクチャ", "架构", "架構", "系统架构", "系統架構",
+                     "システムアーキテクチャ", "体系结构"),
+    "Components and Interfaces": (
+        "components and interfaces", "コンポーネントとインターフェース",
+        "コンポーネントとインターフェイス", "组件和接口", "組件和介面", "组件与接口", "組件與介面",
+        "元件與介面", "元件和介面"),
+    "Data Models": ("data models", "data model", "データモデル", "数据模型", "數據模型",
+                    "资料模型", "資料模型"),
+    "Correctness Properties": ("correctness properties", "正確性プロパティ", "正确性属性",
+                               "正確性屬性", "正确性特性", "正確性特性"),
+    "Error Handling": ("error handling", "エラーハンドリング", "エラー処理", "错误处理",
+                       "錯誤處理"),
+    "Testing Strategy": ("testing strategy", "test strategy", "テスト戦略", "测试策略",
+                         "測試策略"),
+}
+SECTION_PREFIX = re.compile(r"^[^\w]*(?:\d{1,4}(?:\.\d{1,4}){0,3}\.?[ \t]*)?[^\w]*")
+PROPERTY = re.compile(
+    r"^[ \t]*(?:\*\*)?(?:Property|プロパティ|属性|屬性)[ \t]*(\d{1,9})(?:\.\d{1,9})?(?:\*\*)?[ \t]*"
+    r"[:：.\-–—]?[ \t]*(.*)$",
+    re.IGNORECASE,
+)
 VALIDATES = re.compile(
-    r"Validates\s*:?\s*(?:\*\*|__|_|\*)?\s*:?\s*(?:Requirements?|Criteria)?\s*:?", re.IGNORECASE
+    r"(?:Validates|検証対象|検証|验证|驗證)[ \t]*[:：]?[ \t]*(?:\*\*|__|_|\*)?[ \t]*[:：]?[ \t]*"
+    r"(?:Requirements?|Criteria|要件|需求)?[ \t]*[:：]?", re.IGNORECASE
 )
 VALIDATES_PREFIX = re.compile(r"^[ \t>*_+\-]*$")
-VALIDATES_LABEL_WORD = re.compile(r"Requirement|Criteria", re.IGNORECASE)
+VALIDATES_LABEL_WORD = re.compile(r"Requirement|Criteria|要件|需求", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +75,10 @@ class DesignDoc:
     problems: tuple[Problem, ...]
 
     def section(self, name: str) -> Section | None:
-        wanted = name.lower()
+        """The level-2 section `name`, in English or one of its SECTION_ALIASES."""
+        aliases = SECTION_ALIASES.get(name, (name.lower(),))
         for section in self.sections:
-            if section.level == 2 and section.title.strip().lower() == wanted:
+            if section.level == 2 and _names_section(section.title, aliases):
                 return section
         return None
 
@@ -74,6 +100,19 @@ class _OpenProperty:
     validates_line: int | None = None
 
 
+def _names_section(title: str, aliases: tuple[str, ...]) -> bool:
+    text = title.strip().strip("*_").strip()
+    text = text[SECTION_PREFIX.match(text).end():].lower()  # type: ignore[union-attr]
+    for alias in aliases:
+        if text == alias:
+            return True
+        if text.startswith(alias):
+            following = text[len(alias)]
+            if not following.isalnum() or not alias.isascii():
+                return True
+    return False
+
+
 def validates_refs(text: str, line: int) -> tuple[Ref, ...] | None:
     """Criterion refs of a `Validates: Requirements ...` line, or None if it is not one.
 
@@ -81,6 +120,9 @@ def validates_refs(text: str, line: int) -> tuple[Ref, ...] | None:
     word Requirements/Criteria, so prose such as "the loader validates 1.2 inputs" is no
     citation.
     """
+    if "alidates" not in text and "検証" not in text and "验证" not in text \
+            and "驗證" not in text:
+        return None
     match = VALIDATES.search(text)
     if match is None or not VALIDATES_PREFIX.match(text[:match.start()]):
         return None
@@ -106,11 +148,11 @@ def parse_design(source: SourceText) -> DesignDoc:
 
     for line in iter_lines(source.lines, start):
         if line.in_fence:
-            if current is not None:
+            if current is not None and line.kind in ("fence", "code"):
                 current.body.append(line.text)
             continue
         text = line.text
-        head = heading(text)
+        head = line.heading
         if head is not None:
             level, heading_title = head
             sections.append(Section(heading_title, level, line.number, line.number))
@@ -124,7 +166,7 @@ def parse_design(source: SourceText) -> DesignDoc:
             elif current is not None and level <= current.level:
                 current = None
             continue
-        bold_property = PROPERTY.match(text) if text.lstrip().startswith("**Property") else None
+        bold_property = PROPERTY.match(text) if text.lstrip().startswith("**") else None
         if bold_property:
             current = _OpenProperty(int(bold_property.group(1)), bold_property.group(2),
                                     line.number, 7, [])
@@ -132,7 +174,7 @@ def parse_design(source: SourceText) -> DesignDoc:
             continue
         if current is None:
             continue
-        refs = validates_refs(text, line.number) if "alidates" in text else None
+        refs = validates_refs(text, line.number)
         if refs is not None and current.validates_line is None:
             current.validates = refs
             current.validates_line = line.number

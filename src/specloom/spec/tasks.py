@@ -13,18 +13,23 @@ import re
 from dataclasses import dataclass, field
 
 from specloom.spec.design import validates_refs
-from specloom.spec.markdown import Ref, front_matter_end, heading, iter_lines, parse_refs
+from specloom.spec.markdown import Ref, front_matter_end, iter_lines, parse_refs
 from specloom.spec.source import Problem, SourceText
 
-TASK_LINE = re.compile(r"^(?P<indent>[ \t]*)[-*+][ \t]+\[(?P<mark>[^\]]?)\](?P<optional>\*)?"
+# `- [ ] 1. Title`, `- [ ]* 2.1 Title` and the escaped optional marker `- [ ]\\* 2.1 Title`.
+TASK_LINE = re.compile(r"^(?P<indent>[ \t]*)[-*+][ \t]+\[(?P<mark>[^\]]?)\](?P<optional>\\?\*)?"
                        r"(?P<gap>[ \t]*)(?P<rest>.*)$")
-TASK_ID = re.compile(r"^(?P<id>\d+(?:\.\d+)*)\.?(?:[ \t]+|$)(?P<title>.*)$")
-REQUIREMENTS_DETAIL = re.compile(r"^[ \t]*[-*+][ \t]+[_*]*Requirements?[_*]*[ \t]*:[_*]*",
-                                 re.IGNORECASE)
-DEPENDS_DETAIL = re.compile(r"^[ \t]*[-*+][ \t]+[_*]*Depends(?:[ \t]+on)?[_*]*[ \t]*:[_*]*",
-                            re.IGNORECASE)
-PROPERTY_DETAIL = re.compile(r"Property[ \t]+(\d+)", re.IGNORECASE)
-PARALLEL = re.compile(r"^\(P\)[ \t]+|[ \t]*\(P\)[ \t]*$")  # cc-sdd writes it first or last
+# `1.`, `1.2`, `1.2.3`, also bold or `T`-prefixed (`**T1.2.3**: Title`).
+TASK_ID = re.compile(r"^(?:\*\*)?T?(?P<id>\d{1,9}(?:\.\d{1,9}){0,5})\.?(?:\*\*)?:?(?:[ \t]+|$)"
+                     r"(?P<title>.*)$")
+MAX_TASK_DEPTH = 3
+REQUIREMENTS_DETAIL = re.compile(
+    r"^[ \t]*(?:[-*+][ \t]+)?[_*]*(?:Requirements?|要件|需求)[_*]*[ \t]*[:：][_*]*", re.IGNORECASE)
+DEPENDS_DETAIL = re.compile(
+    r"^[ \t]*[-*+][ \t]+[_*]*(?:Depends(?:[ \t]+on)?|依存|依赖|依賴)[_*]*[ \t]*[:：][_*]*",
+    re.IGNORECASE)
+PROPERTY_DETAIL = re.compile(r"(?:Property|プロパティ)[ \t]*(\d{1,9})", re.IGNORECASE)
+PARALLEL_MARK = "(P)"  # cc-sdd writes it first or last
 MARKS = {" ": "todo", "": "todo", "x": "done", "X": "done", "-": "in-progress", "~": "in-progress"}
 
 
@@ -90,23 +95,44 @@ class TasksDoc:
         return self._children.get(task_id, ())
 
     def effective_status(self, task: Task) -> TaskStatus:
-        """A parent is done when its required sub-tasks are; started when any sub-task is."""
-        children = self.children(task.id) if task.level == 1 else ()
-        required = [c for c in children if not c.optional]
-        if not required:
+        """A parent is done when its required sub-tasks are; started when any sub-task is.
+
+        This holds at every level (`3` over `3.2` over `3.2.1`): a sub-task's own status is
+        its effective status.
+        """
+        children = self.children(task.id)
+        if not children:
             return task.status
-        if all(c.status is TaskStatus.DONE for c in required):
-            return TaskStatus.DONE
-        if task.status is not TaskStatus.TODO or any(
-            c.status is not TaskStatus.TODO for c in children
-        ):
-            return TaskStatus.IN_PROGRESS
-        return TaskStatus.TODO
+        return _parent_status(task.status,
+                              [(c.optional, self.effective_status(c)) for c in children])
 
     def progress(self) -> tuple[int, int]:
-        """(done, total) over required leaf tasks: sub-tasks, or top-level tasks without any."""
-        leaves = [t for t in self.tasks if not t.optional and not self.children(t.id)]
+        """(done, total) over required leaf tasks: tasks without sub-tasks, at any level,
+        that are not optional and have no optional ancestor."""
+        leaves = [t for t in self.tasks if not self.children(t.id) and not self._optional(t)]
         return sum(1 for t in leaves if t.status is TaskStatus.DONE), len(leaves)
+
+    def _optional(self, task: Task) -> bool:
+        seen: set[str] = set()
+        current: Task | None = task
+        while current is not None and current.id not in seen:
+            if current.optional:
+                return True
+            seen.add(current.id)
+            current = self.task(current.parent) if current.parent is not None else None
+        return False
+
+
+def _parent_status(own: TaskStatus, children: list[tuple[bool, TaskStatus]]) -> TaskStatus:
+    """A parent's status from (optional, status) of its sub-tasks."""
+    required = [status for optional, status in children if not optional]
+    if not required:
+        return own
+    if all(status is TaskStatus.DONE for status in required):
+        return TaskStatus.DONE
+    if own is not TaskStatus.TODO or any(s is not TaskStatus.TODO for _, s in children):
+        return TaskStatus.IN_PROGRESS
+    return TaskStatus.TODO
 
 
 @dataclass(slots=True)
@@ -132,31 +158,46 @@ def parse_tasks(source: SourceText) -> TasksDoc:
     current: _OpenTask | None = None
     top_id: str | None = None
     top_indent = 0
+    current_indent = 0
+    stack: list[tuple[int, _OpenTask]] = []  # open tasks by the indentation of their bullet
 
     for line in iter_lines(source.lines, start):
         if line.in_fence:
             continue
         text = line.text
-        head = heading(text)
+        head = line.heading
         if head is not None:
             if head[0] == 1 and title is None:
                 title = head[1]
             current = None
+            stack.clear()
             continue
         match = TASK_LINE.match(text)
         if match is None:
             if current is not None and text.strip():
-                _consume_detail(current, text, line.number)
+                _consume_detail(_owner(stack, text, current), text, line.number)
+            continue
+        if TASK_ID.match(match.group("rest")) is None and (
+            current is None or len(match.group("indent").expandtabs(4)) > current_indent
+        ):
+            # an unnumbered checkbox under a task, or in a section without numbered tasks
+            # ("## Success Criteria"), is a checklist item, not a task
+            if current is not None:
+                _consume_detail(_owner(stack, text, current), text, line.number)
             continue
         task, problem = _task_from_match(match, line.number, top_id, top_indent)
         if problem is not None:
             problems.append(problem)
         if task is None:
             continue
+        current_indent = len(match.group("indent").expandtabs(4))
         if task.level == 1:
             top_id, top_indent = task.id, len(match.group("indent").expandtabs(4))
         current = _OpenTask(task)
         opened.append(current)
+        while stack and stack[-1][0] >= current_indent:
+            stack.pop()
+        stack.append((current_indent, current))
 
     tasks = tuple(_close_task(t) for t in opened)
     return TasksDoc(source, title, tasks, tuple(problems))
@@ -179,19 +220,22 @@ def _task_from_match(match: re.Match[str], number: int, top_id: str | None,
     task_id = id_match.group("id")
     depth = task_id.count(".") + 1
     indent = len(match.group("indent").expandtabs(4))
-    if depth > 2:
-        return None, Problem("S006", number, f"task {task_id} is nested deeper than two levels",
-                             "tasks.md allows 'N.' and 'N.M' only; fold it into its parent")
-    parent = task_id.split(".")[0] if depth == 2 else None
+    if depth > MAX_TASK_DEPTH:
+        return None, Problem("S006", number,
+                             f"task {task_id} is nested deeper than {MAX_TASK_DEPTH} levels",
+                             "tasks.md allows 'N.', 'N.M' and 'N.M.K'; fold it into its parent")
+    parent = task_id.rsplit(".", 1)[0] if depth > 1 else None
     if depth == 1 and indent > top_indent and top_id is not None:
         problem = problem or Problem(
             "S006", number,
             f"task {task_id} is indented like a sub-task but has a top-level number",
             f"number it {top_id}.N, or remove the indentation")
     title = id_match.group("title").strip()
-    parallel = bool(PARALLEL.search(title))
-    if parallel:
-        title = PARALLEL.sub("", title, count=1)
+    parallel = False
+    if title.startswith(PARALLEL_MARK + " ") or title.startswith(PARALLEL_MARK + "\t"):
+        parallel, title = True, title[len(PARALLEL_MARK):].lstrip(" \t")
+    elif title.endswith(PARALLEL_MARK):
+        parallel, title = True, title[:-len(PARALLEL_MARK)].rstrip(" \t")
     optional = match.group("optional") is not None
     if optional and depth == 1:
         problem = problem or Problem(
@@ -205,6 +249,16 @@ def _task_from_match(match: re.Match[str], number: int, top_id: str | None,
     return task, problem
 
 
+def _owner(stack: list[tuple[int, _OpenTask]], text: str, current: _OpenTask) -> _OpenTask:
+    """The task a detail line belongs to: the innermost open task whose bullet is indented
+    less than the line (a bullet at a sub-task's own indentation is its parent's item)."""
+    indent = len(text[:len(text) - len(text.lstrip(" \t"))].expandtabs(4))
+    for task_indent, task in reversed(stack):
+        if task_indent < indent:
+            return task
+    return current
+
+
 def _consume_detail(current: _OpenTask, text: str, number: int) -> None:
     current.details.append(text.strip())
     requirements = REQUIREMENTS_DETAIL.match(text)
@@ -216,14 +270,13 @@ def _consume_detail(current: _OpenTask, text: str, number: int) -> None:
     if depends:
         current.depends.extend(parse_refs(text[depends.end():], number, depends.end()))
         return
-    if "alidates" in text:
-        refs = validates_refs(text, number)
-        if refs is not None:
-            current.validates.extend(refs)
-            return
+    refs = validates_refs(text, number)
+    if refs is not None:
+        current.validates.extend(refs)
+        return
     prop = PROPERTY_DETAIL.search(text)
     if prop and "**" in text:
-        current.properties.append(Ref(prop.group(1), number, prop.start(1) + 1))
+        current.properties.append(Ref(prop.group(1), number, prop.start(1) + 1, prop.group(1)))
 
 
 def _close_task(opened: _OpenTask) -> Task:
@@ -255,20 +308,24 @@ def with_status(doc: TasksDoc, task_id: str, status: TaskStatus) -> str:
     marks = {t.id: t.status for t in doc.tasks}
     marks[task.id] = status
     _set_mark(lines, task, status)
-    if task.parent is not None:
-        parent = doc.task(task.parent)
-        if parent is not None:
-            required = [c for c in doc.children(parent.id) if not c.optional]
-            if required:
-                states = [marks[c.id] for c in required]
-                if all(s is TaskStatus.DONE for s in states):
-                    parent_status = TaskStatus.DONE
-                elif any(s is not TaskStatus.TODO for s in states):
-                    parent_status = TaskStatus.IN_PROGRESS
-                else:
-                    parent_status = TaskStatus.TODO if parent.status is TaskStatus.DONE \
-                        else parent.status
-                _set_mark(lines, parent, parent_status)
+    seen = {task.id}
+    parent = doc.task(task.parent) if task.parent is not None else None
+    while parent is not None and parent.id not in seen:  # every ancestor, up to level 1
+        seen.add(parent.id)
+        required = [c for c in doc.children(parent.id) if not c.optional]
+        if not required:
+            break
+        states = [marks[c.id] for c in required]
+        if all(s is TaskStatus.DONE for s in states):
+            parent_status = TaskStatus.DONE
+        elif any(s is not TaskStatus.TODO for s in states):
+            parent_status = TaskStatus.IN_PROGRESS
+        else:
+            parent_status = TaskStatus.TODO if parent.status is TaskStatus.DONE \
+                else parent.status
+        marks[parent.id] = parent_status
+        _set_mark(lines, parent, parent_status)
+        parent = doc.task(parent.parent) if parent.parent is not None else None
     return "".join(lines)
 
 
