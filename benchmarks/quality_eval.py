@@ -13,7 +13,7 @@ Reads `../shared/data/` relative to the project root (see its README) and prints
    coordination.
 4. Speed of parse_ears + find_smells per criterion.
 
-Usage: python benchmarks/quality_eval.py [--json] [--disagreements CODE]
+Usage: python benchmarks/quality_eval.py [--json] [--disagreements CODE] [--check-mode]
 Writes nothing; exits 0 with a message when the data folder is absent.
 """
 
@@ -238,8 +238,13 @@ def evaluate_ears(rows: Sequence[dict[str, str]]) -> EarsOutcome:
 # --- 2. CSV smell families -----------------------------------------------------------------------
 
 
+# --check-mode: measure what `check` reports (only the words that make the obligation itself
+# ambiguous) instead of the sentence-level detector the linguistic labels describe.
+OBLIGATION_ONLY = False
+
+
 def codes_found(text: str) -> set[str]:
-    return {finding.code for finding in find_smells(text)}
+    return {finding.code for finding in find_smells(text, obligation_only=OBLIGATION_ONLY)}
 
 
 def evaluate_csv(rows: Sequence[dict[str, str]]) -> dict[str, Counts]:
@@ -448,7 +453,11 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument(
         "--disagreements", metavar="CODE", help="list every FP/FN text for one rule code"
     )
+    parser.add_argument("--check-mode", action="store_true",
+                        help="measure what check reports (obligation only), not the detector")
     args = parser.parse_args(list(argv) if argv is not None else None)
+    global OBLIGATION_ONLY
+    OBLIGATION_ONLY = args.check_mode
 
     if not CSV_PATH.is_file():
         print(f"skipped: labelled data not found at {DATA_DIR} (see the project README)")

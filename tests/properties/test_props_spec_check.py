@@ -33,7 +33,7 @@ from specloom.quality.consistency import (
     check_tasks,
 )
 from specloom.quality.diagnostic import Diagnostic
-from specloom.quality.registry import all_rules
+from specloom.quality.registry import all_rules, default_codes
 from specloom.quality.render.json_report import render_json
 from specloom.quality.rule import Severity
 from specloom.spec.design import DesignDoc, parse_design
@@ -278,12 +278,14 @@ def longest(code: str, prefixes: list[str]) -> str | None:
 
 def expected_report(raw: list[tuple[Any, ...]], config: dict[str, Any]) -> tuple[list[dict[str, Any]], Severity]:
     """What Property 6 says: the selected, not ignored Diagnostics with configured severities."""
-    select = config["select"] or [""]
+    select = config["select"] or []
     ignore = (config["ignore"] or []) + (config["--ignore"] or [])
     fail_on = config["--fail-on"] or config["fail-on"] or Severity.ERROR
     kept = []
     for code, path, line, column, end_column, message, hint in raw:
         chosen, dropped = longest(code, select), longest(code, ignore)
+        if not select and code in default_codes():
+            chosen = ""  # no select: the rules of the default tier
         if chosen is None or (dropped is not None and len(dropped) >= len(chosen)):
             continue  # the longest matching prefix decides; on a tie the ignore wins
         override = longest(code, list(config["severity"]))

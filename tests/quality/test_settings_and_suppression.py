@@ -56,7 +56,7 @@ def test_configured_severity_applies(make_workspace: MakeWorkspace) -> None:
     files[".kiro/specs/cart/requirements.md"] = VAGUE
     workspace = make_workspace(files)
     report = check_workspace(workspace, settings=CheckSettings(
-        severity={"A001": Severity.ERROR}))
+        select=("ALL",), severity={"A001": Severity.ERROR}))
     vague = [d for d in report.diagnostics if d.code == "A001"]
     assert vague and all(d.severity is Severity.ERROR for d in vague)
     assert report.failed

@@ -53,7 +53,7 @@ def test_broken_numbering_is_read_as_written(tmp_path: Path) -> None:
 
 def test_broken_task_numbering_is_located(tmp_path: Path) -> None:
     spec = load(tmp_path, {"tasks.md": (
-        "# Implementation Plan\n\n- [ ] 1. A\n  - [ ] 1.1.1 Too deep\n"
+        "# Implementation Plan\n\n- [ ] 1. A\n  - [ ] 1.1.1.1 Too deep\n"
         "- [ ] B without number\n- [ ]* 3. Optional top level\n- [q] 4. Odd mark\n"
     )})
 

@@ -118,7 +118,7 @@ def task_block(spec: Spec, task: Task) -> str:
 
 def cited_criteria(spec: Spec, task: Task) -> list[tuple[str, str]]:
     """(id, text) of the criteria a task cites, directly or through a property, in order."""
-    ids = [ref.id for ref in task.cited_criteria]
+    ids = spec.cited_ids(task)
     if spec.design is not None:
         wanted = {ref.id for ref in task.properties}
         for prop in spec.design.properties:

@@ -23,7 +23,10 @@ def register(commands: Any) -> None:
     check.add_argument("--fail-on", choices=("error", "warning", "info"),
                        help="lowest severity that makes the check fail (default: error)")
     check.add_argument("--select", action="append", metavar="CODES",
-                       help="only these rule codes or prefixes (comma-separated, repeatable)")
+                       help="only these rule codes or prefixes, or ALL (comma-separated, "
+                            "repeatable; default: the rules of the default tier)")
+    check.add_argument("--extend-select", action="append", metavar="CODES",
+                       help="add these rule codes or prefixes to the selection")
     check.add_argument("--ignore", action="append", metavar="CODES",
                        help="skip these rule codes or prefixes (comma-separated, repeatable)")
     check.add_argument("--output", metavar="FILE", help="write the report to FILE")
@@ -63,7 +66,7 @@ def run_check(args: argparse.Namespace) -> int:
         raise CliError(f"--jobs {args.jobs}: give a number of processes of 1 or more")
     try:
         settings = load_settings(workspace.root).with_overrides(
-            _codes(args.select), _codes(args.ignore), args.fail_on)
+            _codes(args.select), _codes(args.ignore), args.fail_on, _codes(args.extend_select))
         settings.require_known_codes()
         report = check_workspace(workspace, args.specs, settings, jobs=args.jobs)
         if args.drift:
@@ -120,6 +123,7 @@ def run_rules(args: argparse.Namespace) -> int:
             print_json(_rule_dict(rule))
             return EXIT_OK
         print(f"{rule.code} {rule.name} ({rule.family}, default severity {rule.severity.label})")
+        print(f"Tier: {_tier_text(rule)}")
         print()
         print(rule.summary)
         print()
@@ -143,18 +147,37 @@ def run_rules(args: argparse.Namespace) -> int:
         if rule.family != family:
             family = rule.family
             print(f"\n{family}")
-        print(f"  {rule.code}  {rule.name:<32} {rule.severity.label:<8} {rule.summary}")
-    print("\nRun 'specloom rules CODE' for an explanation with examples.")
+        print(f"  {rule.code}  {rule.name:<32} {rule.severity.label:<8} {rule.tier:<8} "
+              f"{_precision_text(rule):<5} {rule.summary}")
+    print("\nColumns: code, name, default severity, tier, precision measured on real specs "
+          "(- where not measured).")
+    print("'check' runs the default tier; opt-in rules run with --select ALL, a family "
+          "prefix or their code (or extend-select in [tool.specloom]).")
+    print("Run 'specloom rules CODE' for an explanation with examples.")
     return EXIT_OK
+
+
+def _precision_text(rule: Any) -> str:
+    return "-" if rule.precision is None else f"{rule.precision:.2f}"
+
+
+def _tier_text(rule: Any) -> str:
+    measured = ("not measured on real specs" if rule.precision is None else
+                f"precision {rule.precision:.2f} on {rule.judged} judged real-world findings")
+    if rule.tier == "default":
+        return f"default (runs unless 'select' says otherwise; {measured})"
+    return (f"opt-in ({measured}); run it with --select {rule.code}, --select ALL or "
+            f"extend-select = [\"{rule.code}\"]")
 
 
 def _indent(text: str) -> str:
     return "\n".join(f"    {line}" for line in text.splitlines())
 
 
-def _rule_dict(rule: Any) -> dict[str, str]:
+def _rule_dict(rule: Any) -> dict[str, Any]:
     return {
         "code": rule.code, "name": rule.name, "family": rule.family,
-        "severity": rule.severity.label, "summary": rule.summary,
+        "severity": rule.severity.label, "tier": rule.tier, "precision": rule.precision,
+        "judged": rule.judged, "summary": rule.summary,
         "explanation": rule.explanation, "bad": rule.bad, "good": rule.good, "hint": rule.hint,
     }

@@ -159,7 +159,7 @@ def next_task(workspace: Workspace, spec: str, task_id: str | None = None) -> di
         return {"spec": loaded.name, "task": None, "message": "every required task is done"}
     criteria = {c.id: c.text for c in (loaded.requirements.criteria()
                                        if loaded.requirements else ())}
-    cited = [ref.id for ref in task.cited_criteria]
+    cited = loaded.cited_ids(task)
     parent = loaded.tasks.task(task.parent) if task.parent else None
     texts = (task.title, *task.details, *(parent.details if parent else ()))
     files = sorted({m for text in texts for m in PATH_IN_TEXT.findall(text)})
@@ -221,9 +221,9 @@ def _require_verified(workspace: Workspace, spec: str, task_id: str, timeout: fl
     task = _pick_task(loaded.tasks, task_id, loaded.display_path) if loaded.tasks else None
     if task is None:
         raise ToolInputError(f"{loaded.display_path}/tasks.md does not exist")
-    cited = {ref.id for ref in task.cited_criteria}
+    cited = set(loaded.cited_ids(task))
     for child in loaded.tasks.children(task.id) if loaded.tasks else ():
-        cited.update(ref.id for ref in child.cited_criteria)
+        cited.update(loaded.cited_ids(child))
     if not cited:
         raise ToolInputError(f"task {task.id} cites no criteria, so no test can show it is "
                              "done; cite them with _Requirements: X.Y_ or set it in the CLI")

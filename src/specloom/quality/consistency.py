@@ -108,6 +108,17 @@ def check_numbering(emit: Emit, path: str, numbers: Sequence[tuple[str, int]], w
             expected = value + 1
 
 
+def check_duplicates(emit: Emit, path: str, numbers: Sequence[tuple[str, int]],
+                     what: str) -> None:
+    seen: dict[str, int] = {}
+    for number, line in numbers:
+        if number in seen:
+            emit("C004", path, line, 1, 0,
+                 f"{what} {number} is numbered twice (first at line {seen[number]})",
+                 "renumber so that each number is used once")
+        seen.setdefault(number, line)
+
+
 def check_requirements_numbering(emit: Emit, doc: RequirementsDoc) -> None:
     path = doc.source.path
     if doc.kind == "requirements":
@@ -149,8 +160,11 @@ def check_design(emit: Emit, design: DesignDoc, requirements: RequirementsDoc | 
             if design.section(name) is None:
                 emit("C007", path, 1, 1, 0, f"design.md has no '## {name}' section",
                      f"add a '## {name}' section")
-    check_numbering(emit, path, [(str(p.number), p.line) for p in design.properties],
-                    "property")
+    labels = [(p.label or str(p.number), p.line) for p in design.properties]
+    if all(label.isdigit() for label, _ in labels):
+        check_numbering(emit, path, labels, "property")
+    else:  # sub-numbered properties (4.1, 7a): only duplicates are wrong
+        check_duplicates(emit, path, labels, "property")
     for prop in design.properties:
         if prop.validates_line is None or not prop.validates:
             emit("C008", path, prop.line, 1, 0,
@@ -167,16 +181,34 @@ def check_design(emit: Emit, design: DesignDoc, requirements: RequirementsDoc | 
                      "cite an existing criterion of requirements.md")
 
 
+def _citing_tasks(tasks: TasksDoc) -> set[str]:
+    """Ids of the tasks that cite criteria: by themselves (a citation, a property, or a blanket
+    `_Requirements: All_`), through a sub-task at any depth, or through a parent whose
+    citations cover its sub-tasks (cc-sdd writes one `_Requirements:` line for a group)."""
+    own = {t.id for t in tasks.tasks if t.cited_criteria or t.properties or t.cites_all}
+    citing = set(own)
+    for task in tasks.tasks:  # parents come before their sub-tasks in file order
+        if task.parent is not None and task.parent in citing and task.parent in own:
+            citing.add(task.id)
+            own.add(task.id)  # inherited citations pass further down
+    for task in reversed(tasks.tasks):  # sub-tasks come after their parents
+        if task.id in citing and task.parent is not None:
+            citing.add(task.parent)
+    return citing
+
+
 def check_tasks(emit: Emit, tasks: TasksDoc, requirements: RequirementsDoc | None,
                 design: DesignDoc | None) -> None:
     path = tasks.source.path
     top = [(t.id, t.line) for t in tasks.tasks if t.level == 1]
     check_numbering(emit, path, top, "task")
-    for parent_id, _ in top:
-        subs = [(t.id, t.line) for t in tasks.children(parent_id)]
-        check_numbering(emit, path, subs, "task")
+    for parent in tasks.tasks:
+        subs = [(t.id, t.line) for t in tasks.children(parent.id)]
+        if subs:
+            check_numbering(emit, path, subs, "task")
     task_ids = {t.id for t in tasks.tasks}
     cited: set[str] = set()
+    citing = _citing_tasks(tasks)
     for task in tasks.tasks:
         refs = task.cited_criteria
         for ref, target in _resolved(requirements, refs):
@@ -196,17 +228,16 @@ def check_tasks(emit: Emit, tasks: TasksDoc, requirements: RequirementsDoc | Non
                     emit("C010", path, ref.line, ref.column, ref.column + len(ref.id),
                          f"task {task.id} refers to property {ref.id}, which design.md "
                          "does not define", "use the property's number from design.md")
-        children = tasks.children(task.id) if task.level == 1 else ()
+        children = tasks.children(task.id)
         if task.status is TaskStatus.DONE and children:
             open_required = [c.id for c in children
-                             if not c.optional and c.status is not TaskStatus.DONE]
+                             if not c.optional and tasks.effective_status(c) is not
+                             TaskStatus.DONE]
             if open_required:
                 emit("C006", path, task.line, task.mark_offset + 1, task.mark_offset + 2,
                      f"task {task.id} is ticked but sub-task(s) {', '.join(open_required)} "
                      "are not done", "finish the sub-tasks, or untick the parent")
-        if not refs and not task.is_checkpoint and not task.properties and not any(
-            c.cited_criteria for c in children
-        ):
+        if task.id not in citing and not task.is_checkpoint:
             emit("C011", path, task.line, task.mark_offset + 3, 0,
                  f"task {task.id} cites no criteria", "add '_Requirements: N.M_' under the task")
     if requirements is None:

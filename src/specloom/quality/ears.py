@@ -151,7 +151,8 @@ _SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+(?=[A-Z])")
 _SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)")
 _CLAUSE_TRIM = " \t\r\n,;"
 # Abbreviations whose period does not end a sentence.
-_ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "approx", "vs", "cf", "fig", "no", "ref"})
+_ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "approx", "vs", "cf", "fig", "no", "ref", "dr",
+                            "mr", "mrs", "ms", "st", "prof", "inc", "ltd", "co", "jr", "sr"})
 # A ubiquitous subject is a short noun phrase; a long head without a comma is prose.
 _MAX_UBIQUITOUS_SUBJECT_WORDS = 8
 
@@ -321,9 +322,16 @@ _CJK_SYSTEM_RE = re.compile(
 
 
 def _is_cjk(text: str) -> bool:
-    """True when CJK characters make up at least a quarter of the non-space characters."""
+    """True for a Japanese sentence (any hiragana: its particles and verb endings carry the
+    grammar, however many English identifiers it names), or when CJK characters make up at
+    least a quarter of the non-space characters (Chinese)."""
+    if _HIRAGANA_RE.search(text):
+        return True
     cjk = len(_CJK_RE.findall(text))
     return cjk > 0 and cjk * 4 >= len(text) - text.count(" ")
+
+
+_HIRAGANA_RE = re.compile(r"[\u3041-\u309f]")
 
 
 def _parse_cjk(text: str, lowered: str) -> EarsResult:
@@ -399,6 +407,11 @@ def _find_separator(
 ) -> _Separator | None:
     """The last comma or THEN between the head start and SHALL."""
     comma = text.rfind(",", head_start, modal_start)
+    while comma >= 0:  # "THE X operations (a, b) SHALL": a comma in parentheses is a list
+        opened = text.rfind("(", head_start, comma)
+        if opened < 0 or text.find(")", opened, comma) >= 0:
+            break
+        comma = text.rfind(",", head_start, opened)  # skip the whole parenthesis at once
     then = _last_word(lowered, "then", max(head_start, comma + 1), modal_start)
     if then >= 0:
         comma_before = text[head_start:then].rstrip().endswith(",")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 
 from specloom.quality.rule import Rule
+from specloom.quality.tiers import precision_of, tier_of
 
 
 @cache
@@ -20,8 +22,16 @@ def all_rules() -> dict[str, Rule]:
                          consistency.RULES, trace_rules.RULES, steering_rules.RULES,
                          mcp_rules.RULES, hook_rules.RULES):
         for rule in module_rules:
-            rules[rule.code] = rule
+            precision, judged = precision_of(rule.code)
+            rules[rule.code] = dataclasses.replace(
+                rule, tier=tier_of(rule.code), precision=precision, judged=judged)
     return dict(sorted(rules.items()))
+
+
+@cache
+def default_codes() -> frozenset[str]:
+    """Codes of the rules `check` runs when the settings select nothing."""
+    return frozenset(code for code, rule in all_rules().items() if rule.tier == "default")
 
 
 def find_rule(code_or_name: str) -> Rule | None:

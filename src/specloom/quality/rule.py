@@ -44,6 +44,12 @@ class Rule:
     bad: str
     good: str
     hint: str
+    #: "default" (run unless `select` says otherwise) or "opt-in" (run only when selected).
+    tier: str = "default"
+    #: Precision measured on the labelled real-world sample, and how many findings were judged;
+    #: None where the rule fired on none of the sampled specs.
+    precision: float | None = None
+    judged: int = 0
 
 
 @dataclass(frozen=True, slots=True)

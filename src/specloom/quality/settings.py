@@ -1,8 +1,10 @@
 """Check settings from `[tool.specloom]` in pyproject.toml and `.kiro/settings/specloom.toml`.
 
-Keys: `select` and `ignore` (lists of rule codes or code prefixes such as "A" or "C00"),
-`severity` (a table from code or prefix to error|warning|info) and `fail-on`. The specloom.toml
-file is read after pyproject.toml, so its keys win.
+Keys: `select`, `extend-select` and `ignore` (lists of rule codes, code prefixes such as "A" or
+"C00", or "ALL"), `severity` (a table from code or prefix to error|warning|info) and `fail-on`.
+Without `select`, the rules of the default tier run (see `tiers.py`); `extend-select` adds rules
+to whatever `select` gives, as in ruff. The specloom.toml file is read after pyproject.toml, so
+its keys win.
 """
 
 from __future__ import annotations
@@ -21,17 +23,23 @@ class SettingsError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class CheckSettings:
-    select: tuple[str, ...] = ("",)  # the empty prefix selects every rule
+    select: tuple[str, ...] = ()  # empty: the default tier; "ALL" (or "") selects every rule
     ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)
     fail_on: Severity = Severity.ERROR
     sources: tuple[str, ...] = ()
 
     def enabled(self, code: str) -> bool:
-        selected = _longest_prefix(code, self.select)
-        ignored = _longest_prefix(code, self.ignore)
+        selected = _longest_prefix(code, _prefixes(self.select + self.extend_select))
+        if selected is None and not self.select:
+            from specloom.quality.registry import default_codes
+
+            if code in default_codes():
+                selected = ""
         if selected is None:
             return False
+        ignored = _longest_prefix(code, _prefixes(self.ignore))
         return ignored is None or len(ignored) < len(selected)
 
     def require_known_codes(self) -> None:
@@ -39,10 +47,10 @@ class CheckSettings:
         from specloom.quality.registry import all_rules
 
         codes = list(all_rules())
-        for where, selectors in (("select", self.select), ("ignore", self.ignore),
-                                 ("severity", tuple(self.severity))):
+        for where, selectors in (("select", self.select), ("extend-select", self.extend_select),
+                                 ("ignore", self.ignore), ("severity", tuple(self.severity))):
             for selector in selectors:
-                if not any(code.startswith(selector) for code in codes):
+                if selector != "ALL" and not any(code.startswith(selector) for code in codes):
                     raise SettingsError(
                         f"{where}: {selector!r} matches no rule code; run 'specloom rules' "
                         "for the codes (a prefix such as 'A' or 'C00' selects a family)")
@@ -52,14 +60,21 @@ class CheckSettings:
         return self.severity[prefix] if prefix is not None else default
 
     def with_overrides(self, select: list[str] | None, ignore: list[str] | None,
-                       fail_on: str | None) -> CheckSettings:
+                       fail_on: str | None,
+                       extend_select: list[str] | None = None) -> CheckSettings:
         return CheckSettings(
             select=tuple(select) if select else self.select,
             ignore=self.ignore + tuple(ignore or ()),
+            extend_select=self.extend_select + tuple(extend_select or ()),
             severity=self.severity,
             fail_on=Severity.parse(fail_on) if fail_on else self.fail_on,
             sources=self.sources,
         )
+
+
+def _prefixes(selectors: tuple[str, ...]) -> tuple[str, ...]:
+    """Selectors as code prefixes: "ALL" is the empty prefix, which every code starts with."""
+    return tuple("" if s == "ALL" else s for s in selectors)
 
 
 def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> str | None:
@@ -130,7 +145,7 @@ def _settings_from(table: dict[str, Any], where: str, sources: tuple[str, ...]) 
         fail = Severity.parse(str(fail_on)) if fail_on is not None else Severity.ERROR
     except ValueError as exc:
         raise SettingsError(f"{where}: fail-on: {exc}") from None
-    known = {"select", "ignore", "severity", "fail-on", "fail_on"}
+    known = {"select", "extend-select", "ignore", "severity", "fail-on", "fail_on"}
     # keys other commands read from the same table (model, run, verify, the agent's shell)
     others = {"check", "model", "models", "base-url", "test-command", "run-test-command",
               "commands"}
@@ -140,8 +155,9 @@ def _settings_from(table: dict[str, Any], where: str, sources: tuple[str, ...]) 
         raise SettingsError(f"{where}: unknown key(s) {', '.join(unknown)}; "
                             f"known keys: {', '.join(listed)}")
     return CheckSettings(
-        select=codes("select") or ("",),
+        select=codes("select") or (),
         ignore=codes("ignore") or (),
+        extend_select=codes("extend-select") or (),
         severity=severities,
         fail_on=fail,
         sources=sources,

@@ -44,10 +44,11 @@ SECTION_ALIASES: dict[str, tuple[str, ...]] = {
 }
 SECTION_PREFIX = re.compile(r"^[^\w]*(?:\d{1,4}(?:\.\d{1,4}){0,3}\.?[ \t]*)?[^\w]*")
 PROPERTY = re.compile(
-    r"^[ \t]*(?:\*\*)?(?:Property|プロパティ|属性|屬性)[ \t]*(\d{1,9})(?:\.\d{1,9})?(?:\*\*)?[ \t]*"
-    r"[:：.\-–—]?[ \t]*(.*)$",
+    r"^[ \t]*(?:\*\*)?(?:Property|プロパティ|属性|屬性)[ \t]*(\d{1,9})((?:\.\d{1,9}){0,3}[a-z]?)"
+    r"(?:\*\*)?[ \t]*[:：.\-–—]?[ \t]*(.*)$",
     re.IGNORECASE,
 )
+PROPERTIES_SECTION = SECTION_ALIASES["Correctness Properties"]
 VALIDATES = re.compile(
     r"(?:Validates|検証対象|検証|验证|驗證)[ \t]*[:：]?[ \t]*(?:\*\*|__|_|\*)?[ \t]*[:：]?[ \t]*"
     r"(?:Requirements?|Criteria|要件|需求)?[ \t]*[:：]?", re.IGNORECASE
@@ -64,6 +65,7 @@ class Property:
     statement: str
     validates: tuple[Ref, ...]
     validates_line: int | None
+    label: str = ""  # the number as written: "4", "4.1", "7a"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +98,15 @@ class _OpenProperty:
     line: int
     level: int
     body: list[str]
+    label: str = ""
     validates: tuple[Ref, ...] = ()
     validates_line: int | None = None
+
+
+def _open_property(match: re.Match[str], line: int, level: int) -> _OpenProperty:
+    number = match.group(1)
+    return _OpenProperty(int(number), match.group(3), line, level, [],
+                         label=number + match.group(2))
 
 
 def _names_section(title: str, aliases: tuple[str, ...]) -> bool:
@@ -146,6 +155,8 @@ def parse_design(source: SourceText) -> DesignDoc:
     properties: list[_OpenProperty] = []
     current: _OpenProperty | None = None
 
+    in_properties = False  # inside the Correctness Properties section
+    has_properties_section = False
     for line in iter_lines(source.lines, start):
         if line.in_fence:
             if current is not None and line.kind in ("fence", "code"):
@@ -158,18 +169,25 @@ def parse_design(source: SourceText) -> DesignDoc:
             sections.append(Section(heading_title, level, line.number, line.number))
             if level == 1 and title is None:
                 title = heading_title
+            if level <= 2:
+                in_properties = _names_section(heading_title, PROPERTIES_SECTION)
+                has_properties_section = has_properties_section or in_properties
             match = PROPERTY.match(heading_title)
             if match:
-                current = _OpenProperty(int(match.group(1)), match.group(2), line.number, level,
-                                        [])
+                current = _open_property(match, line.number, level)
                 properties.append(current)
             elif current is not None and level <= current.level:
                 current = None
             continue
-        bold_property = PROPERTY.match(text) if text.lstrip().startswith("**") else None
-        if bold_property:
-            current = _OpenProperty(int(bold_property.group(1)), bold_property.group(2),
-                                    line.number, 7, [])
+        # A bold `**Property N: ...**` line defines a property in the Correctness Properties
+        # section, or anywhere in a design without one; a plain `Property N: ...` line only in
+        # that section. Elsewhere (a Testing Strategy list) such lines refer to properties.
+        stripped = text.lstrip()
+        may_define = in_properties or (not has_properties_section and stripped[:2] == "**")
+        line_property = PROPERTY.match(text) if may_define and (
+            stripped[:2] == "**" or stripped[:1] in "Pp") else None
+        if line_property:
+            current = _open_property(line_property, line.number, 7)
             properties.append(current)
             continue
         if current is None:
@@ -184,7 +202,8 @@ def parse_design(source: SourceText) -> DesignDoc:
     _close_sections(sections, len(source.lines))
     built = tuple(
         Property(p.number, p.title.strip().strip("*").strip(), p.line,
-                 " ".join(b.strip() for b in p.body if b.strip()), p.validates, p.validates_line)
+                 " ".join(b.strip() for b in p.body if b.strip()), p.validates, p.validates_line,
+                 p.label)
         for p in properties
     )
     return DesignDoc(source, title, tuple(sections), built, tuple(problems))

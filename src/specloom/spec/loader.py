@@ -16,7 +16,7 @@ from specloom.spec.config import (
 from specloom.spec.design import DesignDoc, parse_design
 from specloom.spec.requirements import RequirementsDoc, parse_requirements
 from specloom.spec.source import Problem, read_source
-from specloom.spec.tasks import TasksDoc, TaskStatus, parse_tasks
+from specloom.spec.tasks import Task, TasksDoc, TaskStatus, parse_tasks
 from specloom.spec.workspace import Workspace, is_archived
 
 
@@ -66,6 +66,14 @@ class Spec:
         if self.requirements is not None:
             return "requirements"
         return "empty"
+
+    def cited_ids(self, task: Task) -> list[str]:
+        """The criteria or requirements a task cites, with ID-style references (`FR-2`)
+        resolved through the IDs the requirements define; unresolved ones as written."""
+        refs = task.cited_criteria
+        if self.requirements is None:
+            return [ref.id for ref in refs]
+        return [self.requirements.resolve(ref.id) or ref.id for ref in refs]
 
     def documents(self) -> list[tuple[str, RequirementsDoc | DesignDoc | TasksDoc]]:
         found: list[tuple[str, RequirementsDoc | DesignDoc | TasksDoc]] = []

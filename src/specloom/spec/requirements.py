@@ -9,7 +9,7 @@ are the criteria. The parser never raises; what it cannot read becomes a `Proble
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from specloom.spec.markdown import (
     BOLD,
@@ -159,6 +159,21 @@ class RequirementsDoc:
     requirements: tuple[Requirement, ...]
     problems: tuple[Problem, ...]
     ids: tuple[DefinedId, ...] = ()
+    # Built on first use, so that resolving every citation of a large plan stays linear.
+    _index: dict[str, Criterion | Requirement | DefinedId] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    def _lookup(self, key: str) -> Criterion | Requirement | DefinedId | None:
+        index = self._index
+        if not index:
+            for defined in reversed(self.ids):  # the first definition wins
+                index[f"id:{defined.id}"] = defined
+            for requirement in reversed(self.requirements):
+                index[f"req:{requirement.number}"] = requirement
+                for criterion in reversed(requirement.criteria):
+                    index[f"crit:{criterion.id}"] = criterion
+            index[""] = self.ids[0] if self.ids else DefinedId("", "", 0)  # marks it built
+        return index.get(key)
 
     def resolve(self, ref_id: str) -> str | None:
         """The criterion or requirement a citation id names, or None when it names nothing.
@@ -167,31 +182,26 @@ class RequirementsDoc:
         resolves through the IDs this document defines: to the requirement (or its criterion)
         that carries the ID, or to the ID itself when it names an unnumbered block.
         """
-        if self.criterion(ref_id) is not None or any(
-            r.number == ref_id for r in self.requirements
-        ):
+        if self._lookup(f"crit:{ref_id}") is not None or \
+                self._lookup(f"req:{ref_id}") is not None:
             return ref_id
         base, dot, criterion = ref_id.partition(".")
-        for defined in self.ids:
-            if defined.id != base:
-                continue
-            if not dot:
-                return defined.target
-            if defined.target == defined.id:
-                return ref_id
-            wanted = f"{defined.target}.{criterion}"
-            return wanted if self.criterion(wanted) is not None else None
-        return None
+        defined = self._lookup(f"id:{base}")
+        if not isinstance(defined, DefinedId):
+            return None
+        if not dot:
+            return defined.target
+        if defined.target == defined.id:
+            return ref_id
+        wanted = f"{defined.target}.{criterion}"
+        return wanted if self.criterion(wanted) is not None else None
 
     def criteria(self) -> tuple[Criterion, ...]:
         return tuple(c for r in self.requirements for c in r.criteria)
 
     def criterion(self, criterion_id: str) -> Criterion | None:
-        for requirement in self.requirements:
-            for criterion in requirement.criteria:
-                if criterion.id == criterion_id:
-                    return criterion
-        return None
+        found = self._lookup(f"crit:{criterion_id}")
+        return found if isinstance(found, Criterion) else None
 
 
 @dataclass(slots=True)
@@ -291,7 +301,9 @@ def parse_requirements(source: SourceText, kind: str = "requirements") -> Requir
     close()
     _close_sections(sections, len(source.lines))
     requirements = tuple(_build_requirement(r, problems, kind) for r in finished)
-    if not requirements and source.text.strip():
+    if not requirements and not ids and source.text.strip():
+        # A document that defines ID-style requirements (`1. **FR-1**: ...`) has requirements,
+        # in another structure; citations of its IDs resolve.
         what = "no '### Requirement N' sections" if kind == "requirements" else (
             "none of the sections 'Current Behavior', 'Expected Behavior', 'Unchanged Behavior'")
         problems.append(Problem("S004", 1, f"found {what}",

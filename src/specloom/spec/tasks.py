@@ -29,6 +29,10 @@ DEPENDS_DETAIL = re.compile(
     r"^[ \t]*[-*+][ \t]+[_*]*(?:Depends(?:[ \t]+on)?|依存|依赖|依賴)[_*]*[ \t]*[:：][_*]*",
     re.IGNORECASE)
 PROPERTY_DETAIL = re.compile(r"(?:Property|プロパティ)[ \t]*(\d{1,9})", re.IGNORECASE)
+# `_Requirements: All_` (and its translations) cites the whole document, not one criterion.
+BLANKET_CITATION = re.compile(
+    r"^[\s_*]*(?:all(?:[ \t]+(?:requirements|criteria))?|全て|すべて|全部|全般|所有(?:需求)?)"
+    r"[\s_*.]*$", re.IGNORECASE)
 PARALLEL_MARK = "(P)"  # cc-sdd writes it first or last
 MARKS = {" ": "todo", "": "todo", "x": "done", "X": "done", "-": "in-progress", "~": "in-progress"}
 
@@ -59,6 +63,7 @@ class Task:
     validates: tuple[Ref, ...] = ()
     depends: tuple[Ref, ...] = ()
     details: tuple[str, ...] = ()
+    cites_all: bool = False  # `_Requirements: All_`: a blanket citation of the whole document
 
     @property
     def cited_criteria(self) -> tuple[Ref, ...]:
@@ -143,6 +148,7 @@ class _OpenTask:
     validates: list[Ref] = field(default_factory=list)
     depends: list[Ref] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
+    cites_all: bool = False
 
 
 def parse_tasks(source: SourceText) -> TasksDoc:
@@ -263,8 +269,10 @@ def _consume_detail(current: _OpenTask, text: str, number: int) -> None:
     current.details.append(text.strip())
     requirements = REQUIREMENTS_DETAIL.match(text)
     if requirements:
-        current.requirements.extend(parse_refs(text[requirements.end():], number,
-                                               requirements.end()))
+        cited = text[requirements.end():]
+        if BLANKET_CITATION.match(cited):
+            current.cites_all = True
+        current.requirements.extend(parse_refs(cited, number, requirements.end()))
         return
     depends = DEPENDS_DETAIL.match(text)
     if depends:
@@ -287,6 +295,7 @@ def _close_task(opened: _OpenTask) -> Task:
         parent=task.parent, requirements=tuple(opened.requirements),
         properties=tuple(opened.properties), validates=tuple(opened.validates),
         depends=tuple(opened.depends), details=tuple(opened.details),
+        cites_all=opened.cites_all,
     )
 
 

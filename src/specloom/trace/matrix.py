@@ -182,7 +182,7 @@ def _tasks_by_criterion(spec: Spec, criteria: Sequence[Criterion],
         cited_by[criterion.id].append(criterion.id)
         cited_by[criterion.requirement].append(criterion.id)
     for task in spec.tasks.tasks:
-        refs = [r.id for r in task.cited_criteria]
+        refs = spec.cited_ids(task)
         for prop in task.properties:
             refs.extend(validates.get(int(prop.id), ()) if prop.id.isdigit() else ())
         for criterion_id in dict.fromkeys(c for ref in refs for c in cited_by.get(ref, ())):
