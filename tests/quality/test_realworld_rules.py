@@ -340,3 +340,74 @@ def test_adversarial_5000_character_criteria_return_quickly(text: str) -> None:
     find_smells(text, obligation_only=True)
     parse_ears(text)
     assert time.perf_counter() - started < 0.5
+
+
+# --- A001/A002/A003/A010/A013: general false-positive shapes (sentences written for these tests) --
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("THE Cache SHALL recover from a lost connection gracefully by reconnecting within 5 s.",
+         "A001"),
+        ("THE Importer SHALL read RFC 3339 timestamps correctly.", "A001"),
+        ("THE Store SHALL keep a hash index on the order number for efficient lookups.", "A001"),
+        ("THE Badge SHALL show the level (low/normal/high) of the alert.", "A001"),
+        ("THE Guide SHALL include a quick start section.", "A001"),
+        ("THE Mailer SHALL tell the user they can retry later if needed.", "A002"),
+        ("THE Builder SHALL emit the bundle - Ask the team if required", "A002"),
+        ('THE Form SHALL label the field clearly (e.g., "Billing address").', "A003"),
+        ("THE Theme SHALL use a spacing scale (e.g., 4px, 8px, 16px).", "A003"),
+        ("WHEN a parcel (e.g. a letter) arrives, THE Desk SHALL log the arrival.", "A003"),
+        ("THE Gateway SHALL route all payment providers (Stripe, Adyen, etc.) through one port.",
+         "A003"),
+        ("THE Exporter SHALL fetch and attach the invoice to the email.", "A010"),
+        ("THE Api SHALL offer endpoints for create and delete operations.", "A010"),
+        ("THE Parser SHALL validate the header and raise an error for malformed input.", "A010"),
+        ("THE Portal SHALL allow members to rename, archive, and restore the folder.", "A010"),
+        ("THE Resolver SHALL look in the memory cache first, then the disk store.", "A010"),
+        ("THE Token SHALL be signed and carry the issuer name.", "A010"),
+    ],
+)
+def test_general_false_positive_shapes_are_no_finding(text: str, code: str) -> None:
+    assert flagged(text, code) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "words"),
+    [
+        ("THE Cache SHALL recover from a lost connection gracefully.", "A001", ["gracefully"]),
+        ("THE Importer SHALL read the dates correctly.", "A001", ["correctly"]),
+        ("THE Layout SHALL adapt the grid for small screens.", "A001", ["small"]),
+        ("THE Banner SHALL display the warning prominently.", "A001", ["prominently"]),
+        ("THE Mailer SHALL retry the delivery if needed.", "A002", ["if needed"]),
+        ("THE Exporter SHALL round totals consistently (e.g., two decimals).", "A003", ["e.g."]),
+        ("THE Exporter SHALL fetch the invoice and notify the accountant.", "A010",
+         ["and notify"]),
+        ("THE Store SHALL clamp or reject the quantity.", "A010", ["or reject"]),
+        ("THE Wizard SHALL display a toast or a dialog after saving.", "A010", ["or"]),
+        ("THE Lookup SHALL return null or an empty list for an unknown key.", "A010", ["or"]),
+    ],
+)
+def test_general_true_shapes_are_still_findings(text: str, code: str, words: list[str]) -> None:
+    assert flagged(text, code) == words
+
+
+def test_accepting_alternatives_is_a_set_not_an_open_choice() -> None:
+    assert flagged("THE Uploader SHALL accept PNG or JPEG files.", "A010") == []
+    assert flagged("THE Feed SHALL show one or more posts.", "A010") == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["OrderSummary", "OrderDto interface", "Invoice entity", "README.md", "API routes",
+     "Test suite", "____ column"],
+)
+def test_code_names_files_and_generic_artifacts_are_not_undefined(name: str) -> None:
+    assert not glossary.is_undefined(name, glossary.defined_names(["Cart_Service"]))
+
+
+def test_an_entity_introduced_in_the_trigger_is_not_a_system_name() -> None:
+    assert glossary.is_instance_in_trigger("Invoice", "WHEN an Invoice is issued, ")
+    assert not glossary.is_instance_in_trigger("Invoice", "WHEN the month ends, ")
+    assert glossary.is_undefined("Billing Engine", glossary.defined_names(["Cart_Service"]))

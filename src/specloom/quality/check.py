@@ -227,7 +227,8 @@ def check_criteria_text(emit: Emit, doc: RequirementsDoc) -> None:
                      end_column if end_line == line else column + 1,
                      f"{criterion.id}: {finding.message}", finding.hint)
             if not defined or ears is None or not ears.system or ears.system_span is None \
-                    or not glossary.is_undefined(ears.system, defined):
+                    or not glossary.is_undefined(ears.system, defined) \
+                    or glossary.is_instance_in_trigger(ears.system, text[:ears.system_span[0]]):
                 continue
             key = glossary.normalise(ears.system)
             if key in reported_names:

@@ -22,7 +22,16 @@ GENERIC_NAMES = frozenset({
     "system", "application", "app", "service", "software", "tool", "user", "frontend",
     "front end", "backend", "back end", "ui", "user interface", "api", "server", "client",
     "database", "cli", "website", "web site", "web app", "platform",
+    # artifacts every reader knows: "THE API routes SHALL ...", "THE test suite SHALL ..."
+    "api route", "api endpoint", "endpoint", "route", "test suite", "test", "config file",
+    "configuration file", "readme", "browser",
 })
+# A code identifier: "WeaponSelector", "OrderDto"; a masked code span ("____"); a file name.
+_CODE_KINDS = frozenset({
+    "interface", "class", "type", "enum", "entity", "table", "column", "field", "struct",
+    "function", "method", "dto",
+})
+_CODE_WORD = re.compile(r"[a-z0-9][A-Z]|^_+$|\w\.[A-Za-z0-9]{1,5}$")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _MARKUP = re.compile(r"[*`\\\"'“”‘’]")
 _ALIAS = re.compile(r"\s*\(([^()]*)\)\s*")
@@ -66,9 +75,13 @@ def is_undefined(system: str, defined: frozenset[str]) -> bool:
     key = normalise(system)
     if not key or key in GENERIC_NAMES or key in defined:
         return False
+    words = key.split()
     if not ("_" in system or system[:1].isupper()):
         return False  # plain words such as "the user" are not component names
-    words = key.split()
+    if any(_CODE_WORD.search(word) for word in system.split()):
+        return False  # a code type, a code span or a file: "OrderDto interface", "README.md"
+    if len(words) > 1 and words[-1] in _CODE_KINDS:
+        return False  # a construct of the code: "Order entity", "Invoice table"
     for cut in range(1, len(words)):
         head, tail = " ".join(words[:cut]), " ".join(words[cut:])
         if head in defined:
@@ -76,3 +89,18 @@ def is_undefined(system: str, defined: frozenset[str]) -> bool:
         if tail in defined and (cut == 1 or len(tail.split()) > 1):
             return False  # a kind of a defined term
     return True
+
+
+def is_instance_in_trigger(system: str, condition: str) -> bool:
+    """True when the condition introduces `system` with an article: "WHEN an Order is placed,
+    THE Order SHALL ..." names a domain entity the reader has just met, not a component."""
+    key = normalise(system)
+    if not key:
+        return False
+    for match in _ARTICLE.finditer(condition):
+        if normalise(" ".join(condition[match.end():].split()[: len(key.split())])) == key:
+            return True
+    return False
+
+
+_ARTICLE = re.compile(r"(?<![\w-])(?:a|an|A|An)\s+")

@@ -62,7 +62,8 @@ VAGUE_TERMS: tuple[str, ...] = split_phrases(
     best practices | arbitrary | arbitrarily | desirable | preferable | preferably | ideally |
     advisable | good | modern | etcetera | necessary | unnecessary | unnecessarily |
     into account | something | someone | somebody | somewhere | somehow | later | earlier |
-    sooner | potentially | correctly | incorrectly | gracefully | cleanly
+    sooner | potentially | correctly | incorrectly | gracefully | cleanly | streamlined |
+    readable | actionable | prominent | prominently | detailed
     """
 )
 
@@ -225,7 +226,8 @@ SHIELDS: tuple[str, ...] = split_phrases(
     at least | at most | no more than | no less than | no fewer than | no later than |
     no earlier than | not more than | not less than | not fewer than | not later than |
     not earlier than | more than one | as long as | most recent | most recently |
-    the latest version | all of the following | each and every | later on | as soon as
+    the latest version | all of the following | each and every | later on | as soon as |
+    quick start
     """
 )
 

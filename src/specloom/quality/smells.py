@@ -435,7 +435,9 @@ def find_smells(text: str, *, obligation_only: bool = False) -> list[TextFinding
     response_start = _response_start(lowered, shalls)
     context = _Context(text, lowered, response_start, obligation_only)
     findings = _scan(context)
-    findings.extend(_combinator_findings(text, lowered, shalls, response_start))
+    findings.extend(_combinator_findings(text, lowered, shalls, response_start, obligation_only))
+    if obligation_only and " or " in lowered and response_start <= len(lowered):
+        _add_open_choices(findings, context)
     if _may_hold_placeholder(text, lowered):
         findings.extend(_placeholder_findings(text, lowered))
     findings.sort(key=lambda f: (f.start, f.code, f.end))
@@ -498,6 +500,15 @@ class _Context:
         found = _EMBEDDED_RE.search(self.lowered, max(clause, self.response_start), position)
         return found is not None
 
+    def in_parenthesis(self, position: int) -> bool:
+        """True inside an unclosed "(" or "（" before `position` (bounded look-back)."""
+        low = max(0, position - _LOOKBACK)
+        for opening, closing in (("(", ")"), ("（", "）")):
+            opened = self.lowered.rfind(opening, low, position)
+            if opened >= 0 and self.lowered.find(closing, opened, position) < 0:
+                return True
+        return False
+
     def in_note(self, position: int) -> bool:
         """True in a parenthesis or in a sentence after the one that holds the response."""
         if self._notes is None:
@@ -525,7 +536,7 @@ _EMBEDDED_RE = re.compile(
     r"(?<![\w-])(?:that|which|whether|what|who|whom|how|why)(?![\w-])"
 )
 # A note after the response: a new sentence, or a clause after a semicolon.
-_NOTE_BREAK_RE = re.compile(r"[.!?;]\s+(?=\S)")
+_NOTE_BREAK_RE = re.compile(r"[.!?;]\s+(?=\S)|\s[-–—]\s+(?=[A-Z])")
 
 
 def _subordinate_clauses(lowered: str, response_start: int) -> list[tuple[int, int]]:
@@ -564,8 +575,10 @@ def _scan(context: _Context) -> list[TextFinding]:
             # "SHALL NOT import or use X" forbids both: one prohibition, not two responses
             if start >= response_start and not (
                 context.obligation_only
-                and lowered[start:end] == "or"
-                and _in_prohibition(lowered, start, response_start)
+                and (
+                    (lowered[start:end] == "or" and _in_prohibition(lowered, start, response_start))
+                    or _joins_one_operation(lowered, start, end, response_start)
+                )
             ):
                 _add_coordinated(findings, text, lowered, start, end)
         else:
@@ -707,7 +720,7 @@ _CHECKS: dict[str, _Check] = {
 
 # --- Where the obligation is: conditions, prohibitions, notes ----------------------------------
 
-_CONTEXT_CODES = frozenset({"A001", "A005", "A006", "A008", "A009"})
+_CONTEXT_CODES = frozenset({"A001", "A002", "A003", "A005", "A006", "A008", "A009"})
 _MODAL_BEFORE_RE = re.compile(r"\b(?:shall|must|will|to)\s+$")
 # After "SHALL NOT" / "SHALL never" a verb names the prohibited action.
 _PROHIBITED_ACTION_RE = re.compile(
@@ -750,7 +763,13 @@ def _applies_here(code: str, context: _Context, start: int, end: int) -> bool:
     if _in_quotes(context.text, start):
         return False  # quoted UI text or a value: "No analyses yet"
     if code == "A001":
-        return not _is_listed_value(lowered, start, end)
+        return _is_vague_here(context, start, end)
+    if code == "A002":
+        # "- Ask for code if required": a note to the implementer; "inform the user they can
+        # retry if needed": the wording of the message, not a condition on the obligation.
+        return not (context.in_note(start) or _in_reported_content(lowered, start))
+    if code == "A003":
+        return _leaves_set_open(context, start, end)
     if code == "A009":
         return not (context.in_condition(start) or context.in_note(start))
     # A005 and A008
@@ -767,6 +786,96 @@ def _applies_here(code: str, context: _Context, start: int, end: int) -> bool:
         if word in ("all", "any") and _BOUNDED_ALL_RE.match(lowered, end):
             return False  # "all items in the cart", "any changes made to the weirdo"
     return True
+
+
+# --- A001, A002, A003: where the word does not leave the obligation open -------------------------
+
+# A manner adverb followed by the manner itself: "handle the error gracefully without closing the
+# form", "escape the value properly by doubling quotes".
+_MANNER_ADVERBS = frozenset({"gracefully", "properly", "correctly", "appropriately", "cleanly"})
+_MANNER_STATED_RE = re.compile(
+    r"\s*,?\s*(?:(?:without|by|via|through|using|such\s+that|i\.e\.?)(?![\w-])|[(:—–])"
+)
+# A named standard fixes what "correct" or "proper" means: "parse RFC 3339 timestamps correctly".
+_CORRECTNESS_WORDS = frozenset({"correct", "correctly", "proper", "properly"})
+_STANDARD_RE = re.compile(r"(?<![\w-])(?:iso|rfc|ieee|iec|ansi|ecma|w3c|wcag|utf-8|semver)(?![\w])")
+# A purpose phrase after the object: "use an index for efficient lookups", "cache the page to
+# ensure smooth scrolling". "for" counts only before a gerund or a quality noun: "for small
+# screens" names the scope, not the purpose.
+_PURPOSE_BEFORE_RE = re.compile(
+    r"(?<![\w-])(?:(so\s+that|to\s+ensure|in\s+order\s+to|to\s+(?:improve|maintain|keep|"
+    r"enable|achieve|allow|support|guarantee))|(for))\s+(?:[\w-]+\s+){0,2}$"
+)
+_PURPOSE_NOUN_AHEAD_RE = re.compile(
+    r"(?:\s+[\w-]+){0,1}\s+(?:[a-z]+ing|performance|efficiency|reuse|access|lookups?|"
+    r"retrieval|maintainability|readability|throughput)(?![\w-])"
+)
+_VERB_AND_OBJECT_RE = re.compile(r"\s*(?:not\s+)?[a-z]+\s+\S+\s+\S")
+
+
+def _is_vague_here(context: _Context, start: int, end: int) -> bool:
+    """A001 in check mode: not a listed value "(low/normal/high)", not a note in parentheses,
+    not a manner that the sentence states, not "correct" under a named standard, not a
+    purpose phrase after the testable part."""
+    lowered = context.lowered
+    if _is_listed_value(lowered, start, end) or context.in_parenthesis(start):
+        return False
+    word = lowered[start:end]
+    if word in _MANNER_ADVERBS and _MANNER_STATED_RE.match(lowered, end):
+        return False
+    clause = _clause_start(lowered, start)
+    if word in _CORRECTNESS_WORDS and _STANDARD_RE.search(lowered, clause, end + 60):
+        return False
+    if start <= context.response_start:
+        return True
+    purpose = _PURPOSE_BEFORE_RE.search(lowered, max(context.response_start, start - 40), start)
+    if purpose is None:
+        return True
+    if not _VERB_AND_OBJECT_RE.match(lowered, context.response_start, purpose.start()):
+        return True  # "SHALL work for typical ..." : the purpose is the whole response
+    if purpose.group(2) is not None:  # "for": only before a gerund or a quality noun
+        return _PURPOSE_NOUN_AHEAD_RE.match(lowered, end) is None
+    return False
+
+
+# "inform the user that they can retry if needed", "tell users they may reopen or create ...":
+# the words after a verb of saying plus a modal are the message, not the obligation.
+_REPORTED_CONTENT_RE = re.compile(
+    r"(?<![\w-])(?:inform|informs|tell|tells|remind|reminds|advise|advises|explain|explains|"
+    r"suggest|suggests|state|states|notify|notifies)(?![\w-])[^,;.()]{0,60}?(?<![\w-])"
+    r"(?:can|may|could|might|should)(?![\w-])"
+)
+
+
+def _in_reported_content(lowered: str, start: int) -> bool:
+    clause = _clause_start(lowered, start)
+    return _REPORTED_CONTENT_RE.search(lowered, max(clause, start - 120), start) is not None
+
+
+# After "e.g."/"such as"/"like": a quoted string, a code span (masked to "_"), an identifier
+# (CamelCase, "--token") or a value with its unit illustrates a format or a name.
+_ILLUSTRATION_AHEAD_RE = re.compile(
+    r"[\s,:]*(?:[\"“'‘`_]|--|\d[\d.]*[a-z%]+(?![\w-])|[A-Za-z][a-z]+[A-Z]\w*)"
+)
+_ALL_RE = re.compile(r"(?<![\w-])(?:all|every|each)(?![\w-])")
+_EARS_KEYWORD_RE = re.compile(r"(?<![\w-])(when|whenever|if|while|where)(?![\w-])")
+
+
+def _leaves_set_open(context: _Context, start: int, end: int) -> bool:
+    """A003 in check mode: an example of a format or a name, an example in a WHEN/IF/WHILE
+    trigger, and examples of a set already bounded by "all" leave nothing open. Examples in a
+    WHERE clause still do: they name the optional feature."""
+    text, lowered = context.text, context.lowered
+    if _ILLUSTRATION_AHEAD_RE.match(text, end):
+        return False
+    if start < context.head_end:
+        keywords = _EARS_KEYWORD_RE.findall(lowered, max(0, start - _LOOKBACK), start)
+        if keywords and keywords[-1] != "where":
+            return False
+    opened = lowered.rfind("(", max(0, start - _LOOKBACK), start)
+    anchor = opened if opened >= 0 and lowered.find(")", opened, start) < 0 else start
+    clause = _clause_start(lowered, anchor)
+    return _ALL_RE.search(lowered, max(clause, anchor - 80), anchor) is None
 
 
 def _in_quotes(text: str, position: int) -> bool:
@@ -788,6 +897,26 @@ def _clause_start(lowered: str, position: int) -> int:
     return max(lowered.rfind(mark, low, position) for mark in _CLAUSE_PUNCTUATION) + 1 or low
 
 
+def _list_clause_start(lowered: str, position: int) -> int:
+    """Like `_clause_start`, but a comma between one-word list items ("view, delete, and
+    share") or inside a closed parenthesis ("(A, B, C)") does not end the clause."""
+    floor = max(0, position - _LOOKBACK)
+    clause = _clause_start(lowered, position)
+    while clause > floor + 1:
+        mark = clause - 1
+        opened = lowered.rfind("(", floor, mark)
+        if opened >= 0 and lowered.find(")", mark, position) >= 0 and (
+            lowered.find(")", opened, mark) < 0
+        ):
+            clause = _clause_start(lowered, opened)  # skip the whole parenthesis
+            continue
+        if lowered[mark] == "," and len(lowered[clause:position].split()) <= 2:
+            clause = _clause_start(lowered, mark)  # a list item: "view, delete, and"
+            continue
+        break
+    return clause
+
+
 def _in_prohibition(lowered: str, start: int, floor: int) -> bool:
     """True when a negation precedes `start` in the same clause (and after `floor`)."""
     clause = max(_clause_start(lowered, start), floor)
@@ -798,10 +927,16 @@ def _is_listed_value(lowered: str, start: int, end: int) -> bool:
     """A single word that is an item of a parenthesised list: "(none, small, large)"."""
     before = lowered[max(0, start - 3) : start].rstrip()
     after = lowered[end : end + 3].lstrip()
-    if not before.endswith(("(", ",", "/")) or not after.startswith((",", ")", "/")):
+    if not before.endswith(("(", ",", "/", "（", "、")) or not after.startswith(
+        (",", ")", "/", "）", "、")
+    ):
         return False
-    opened = lowered.rfind("(", max(0, start - _LOOKBACK), start)
-    return opened >= 0 and lowered.find(")", opened, start) < 0
+    low = max(0, start - _LOOKBACK)
+    for opening, closing in (("(", ")"), ("（", "）")):
+        opened = lowered.rfind(opening, low, start)
+        if opened >= 0 and lowered.find(closing, opened, start) < 0:
+            return True
+    return False
 
 
 # --- The other branches of the scan ------------------------------------------------------------
@@ -848,7 +983,11 @@ def _add_number(findings: list[TextFinding], text: str, lowered: str, start: int
 
 
 def _combinator_findings(
-    text: str, lowered: str, shalls: list[re.Match[str]], response_start: int
+    text: str,
+    lowered: str,
+    shalls: list[re.Match[str]],
+    response_start: int,
+    obligation_only: bool = False,
 ) -> list[TextFinding]:
     """Every SHALL after the first, and "then" joining a second response (", then notify")."""
     findings = [
@@ -859,9 +998,105 @@ def _combinator_findings(
         for match in _THEN_RE.finditer(lowered, response_start):
             start, end = match.span()
             # ", then notify" joins a second response; "is then owned" is an adverb.
-            if lowered[max(0, start - 6) : start].rstrip().endswith(_THEN_JOINERS):
-                findings.append(_finding("A010", start, end, text[start:end], "coordinated"))
+            if not lowered[max(0, start - 6) : start].rstrip().endswith(_THEN_JOINERS):
+                continue
+            # "check the cache first, then the database": a noun after "then", one lookup order
+            if obligation_only and _COORDINATED_TAIL_RE.match(lowered, end) is None:
+                continue
+            findings.append(_finding("A010", start, end, text[start:end], "coordinated"))
     return findings
+
+
+# --- A010 in check mode: one operation, and a choice left open ----------------------------------
+
+# "SHALL load and display the report": two verbs that share one object are one operation.
+_FIRST_VERB_ONLY_RE = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+\s*$")
+# "for save and load operations": nouns after a preposition, not two responses.
+_PREPOSITION_WORD_RE = re.compile(
+    r"(?<![\w-])(?:for|of|in|on|with|from|between|during|via|about|per)\s+[a-z-]+\s*$"
+)
+_FIRST_WORD_RE = re.compile(r"\s+(?:(?:not|also|only|then|[a-z]+ly)\s+)?([a-z]+)")
+# A check and what happens on its outcome: "validate the token and reject it if expired",
+# "deny access and return an authorisation error".
+_CHECK_VERBS = frozenset({
+    "check", "validate", "verify", "test", "detect", "deny", "reject", "refuse", "block",
+    "authenticate", "authorize", "authorise", "confirm", "compare",
+})
+_OUTCOME_AHEAD_RE = re.compile(
+    r"[^,;.]{0,80}?(?<![\w-])(?:when|if|unless|otherwise|invalid|fails?|failed|failure|errors?|"
+    r"exceptions?|mismatch)(?![\w-])"
+)
+# "allow users to view and share", "instruct the model to assess and rate", "tell users they
+# can reopen or create": the verbs are the content of a permission, an instruction or a message.
+_COMPLEMENT_RE = re.compile(
+    r"(?<![\w-])(?:(?:allow|allows|enable|enables|permit|permits|let|lets)\s+(?:the\s+|all\s+)?"
+    r"(?:users?|admins?|administrators?|customers?|visitors?|players?|members?|developers?|"
+    r"operators?|people|anyone|them)(?:\s+to)?|(?:instruct|instructs|instructions|ask|asks|"
+    r"tell|tells|remind|reminds|prompt|prompts)(?![\w-])(?:\s+[\w'’-]+){0,4}?\s+to|"
+    r"can|may|could)\s+[a-z]"
+)
+_OBJECT_AHEAD_RE = re.compile(
+    r"\s+[a-z]+\s+(?:the|a|an|all|each|every|its|their|it|them|this|these|those)(?![\w-])"
+)
+_STATE_VERBS = frozenset({"be", "remain", "stay"})
+
+
+def _joins_one_operation(lowered: str, start: int, end: int, response_start: int) -> bool:
+    """True when "and"/"or" in the response does not start a second requirement (check mode)."""
+    word = lowered[start:end]
+    before = lowered[response_start:start]
+    if word == "and" and _FIRST_VERB_ONLY_RE.fullmatch(before):
+        return True
+    if (
+        word != "but"
+        and _PREPOSITION_WORD_RE.search(lowered, max(response_start, start - 30), start)
+        and _OBJECT_AHEAD_RE.match(lowered, end) is None
+    ):
+        return True  # "for save and load operations"; not "in the log and notify the user"
+    clause = max(_list_clause_start(lowered, start), response_start)
+    if _COMPLEMENT_RE.search(lowered, max(clause, start - 120), start):
+        return True
+    first = _FIRST_WORD_RE.match(lowered, response_start, start)
+    if first is None:
+        return False
+    verb = first.group(1)
+    if word == "and" and verb in _STATE_VERBS:
+        return True  # "SHALL be immutable and reject writes": constraints on one subject
+    return verb in _CHECK_VERBS and _OUTCOME_AHEAD_RE.match(lowered, end) is not None
+
+
+# "SHALL display a toast or a dialog", "SHALL return null or an empty list": the response
+# names alternatives and leaves the choice to the implementer. Only after a verb that produces
+# one result; "accept PNG or JPEG" names a set.
+_CHOICE_RE = re.compile(
+    r"(?<![\w-])(?:display|show|render|return|use|present|produce|emit|open|redirect\s+to|"
+    r"navigate\s+to)(?:s)?\s+(?:(?:a|an|the)\s+)?"
+    r"(?:(?!(?:or|and|to|in|on|at|by|for|from|with|of|when|if|that|which|while|where|after|"
+    r"before|until|one|two|three|zero)(?![\w-]))[\w-]+\s+){0,2}?"
+    r"(?!(?:or|and|to|in|on|at|by|for|from|with|of|when|if|one|two|three|zero)(?![\w-]))[\w-]+"
+    r"\s+(or)\s+(?!(?:not|more|less|fewer|higher|lower|above|below|later|earlier|equal|"
+    r"greater|smaller|larger)(?![\w-]))(?:(?:a|an|the)\s+)?[\w-]"
+)
+
+
+def _add_open_choices(findings: list[TextFinding], context: _Context) -> None:
+    lowered, text = context.lowered, context.text
+    for match in _CHOICE_RE.finditer(lowered, context.response_start):
+        start, end = match.span(1)
+        if context.in_condition(start) or _in_quotes(text, start):
+            continue
+        if _in_prohibition(lowered, start, context.response_start):
+            continue
+        if any(f.code == "A010" and f.start == start for f in findings):
+            continue
+        findings.append(
+            TextFinding(
+                "A010", start, end,
+                f'"{text[match.start() : match.end() - 1].strip()}...": the response leaves '
+                "a choice between alternatives open",
+                "Decide which alternative the system shall use, or state when each applies.",
+            )
+        )
 
 
 def _may_hold_placeholder(text: str, lowered: str) -> bool:
