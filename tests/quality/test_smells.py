@@ -203,7 +203,7 @@ def test_offsets_survive_characters_that_lengthen_when_lower_cased() -> None:
 
 
 def test_rules_metadata() -> None:
-    assert [rule.code for rule in RULES] == [f"A{n:03d}" for n in range(1, 13)]
+    assert [rule.code for rule in RULES] == [*(f"A{n:03d}" for n in range(1, 13)), "A014"]
     assert [rule.name for rule in RULES] == [
         "vague-term",
         "escape-clause",
@@ -217,6 +217,7 @@ def test_rules_metadata() -> None:
         "combinator",
         "placeholder",
         "number-without-unit",
+        "unobservable-outcome",
     ]
     for rule in RULES:
         assert rule.family == "ambiguity"
@@ -279,3 +280,21 @@ def test_huge_pathological_inputs_stay_fast() -> None:
         "the system shall " * 10_000,
     ):
         check_invariants(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("THE Order_Service SHALL ensure data integrity.", True),
+    ("THE Order_Service SHALL ensure consistency and log the change.", True),
+    ("THE Order_Service SHALL ensure that each order has an id.", False),
+    ("THE Order_Service SHALL ensure each page loads within 2 s.", False),
+    ("THE Order_Service SHALL ensure the file is saved before exit.", False),
+    ("THE Editor SHALL support accessibility.", True),
+    ("THE Editor SHALL support multiple mock variants for each endpoint.", False),
+    ("THE Order_Service SHALL ensure the banner does not hide the controls.", False),
+    ("THE Order_Service SHALL ensure content (mail, pages) is available offline.", False),
+    ("THE Editor SHALL support PNG uploads.", False),
+    ("WHEN the user asks for support, THE Editor SHALL open the help page.", False),
+])
+def test_ensure_and_support_without_an_observable_outcome(text: str, flagged: bool) -> None:
+    codes = [f.code for f in find_smells(text, obligation_only=True)]
+    assert ("A014" in codes) is flagged

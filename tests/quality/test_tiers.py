@@ -116,3 +116,11 @@ def test_the_tier_table_agrees_with_the_committed_labels() -> None:
             true, judged = value.strip(" (),").split(",")
             measured[code.strip(' "')] = (int(true), int(judged))
     assert measured == tiers.MEASURED
+
+
+@pytest.mark.req("spec-check", "11.2")
+def test_model_drafts_are_judged_by_every_rule_unless_the_project_selects() -> None:
+    drafts = CheckSettings().for_drafts()
+    assert all(drafts.enabled(code) for code in all_rules())
+    chosen = CheckSettings(select=("C",))
+    assert chosen.for_drafts() is chosen

@@ -78,6 +78,20 @@ VAGUE_WITHOUT_WITH: tuple[str, ...] = ("compatible",)
 VAGUE_RESPONSE_VERBS: tuple[str, ...] = ("respect",)
 VAGUE_AT_CLAUSE_END: tuple[str, ...] = ("available",)
 
+#: Response verbs that name no observable outcome when what follows names none either:
+#: "SHALL ensure data integrity", "SHALL support scalability" (vague); not "SHALL ensure that
+#: each order has an id", "SHALL ensure the file is saved", "SHALL support PNG uploads".
+VAGUE_OUTCOME_VERBS: tuple[str, ...] = ("ensure", "ensures", "support", "supports")
+#: After "support", only these leave the behaviour open ("support accessibility").
+VAGUE_SUPPORT_OBJECTS: tuple[str, ...] = split_phrases(
+    """
+    accessibility | scalability | extensibility | maintainability | flexibility | usability |
+    customization | customisation | localization | localisation | internationalization |
+    internationalisation | i18n | future growth | future needs | growth | all major |
+    modern | best practices | a wide range
+    """
+)
+
 #: Vague when no number follows in the same clause: "in a minimum number of cycles".
 UNQUANTIFIED_VAGUE: tuple[str, ...] = ("minimum", "maximum")
 

@@ -9,6 +9,7 @@ its keys win.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,14 @@ class CheckSettings:
     def severity_of(self, code: str, default: Severity) -> Severity:
         prefix = _longest_prefix(code, tuple(self.severity))
         return self.severity[prefix] if prefix is not None else default
+
+    def for_drafts(self) -> CheckSettings:
+        """The settings that judge a model's draft: every rule, unless the project selects
+        rules itself. The default tier is tuned for text people wrote; a draft is repaired
+        before anyone reads it, so the opt-in smells (template echoes, placeholders) count."""
+        if self.select:
+            return self
+        return dataclasses.replace(self, select=("ALL",))
 
     def with_overrides(self, select: list[str] | None, ignore: list[str] | None,
                        fail_on: str | None,

@@ -206,6 +206,23 @@ RULES: tuple[Rule, ...] = (
         good="THE Search_Service SHALL respond within 5 seconds.",
         hint="Add the unit (ms, s, MB, %) or the counted noun (attempts, items).",
     ),
+    Rule(
+        code="A014",
+        name="unobservable-outcome",
+        family="ambiguity",
+        severity=Severity.WARNING,
+        summary="The response 'ensures' or 'supports' something without an observable outcome.",
+        explanation=(
+            "'SHALL ensure data integrity' or 'SHALL support accessibility' names a goal, not a "
+            "behaviour: no test can tell whether it holds. State what can be observed when the "
+            "goal is met. 'SHALL ensure that each order has an id' and 'SHALL support PNG "
+            "uploads' state it and are not reported."
+        ),
+        bad="THE Order_Service SHALL ensure data integrity.",
+        good="THE Order_Service SHALL reject an order whose total differs from the sum of its "
+        "lines.",
+        hint="State the observable outcome: what the system does, returns or keeps.",
+    ),
 )
 
 _RULE_BY_CODE = {rule.code: rule for rule in RULES}
@@ -231,6 +248,7 @@ def _build_lexicon() -> dict[str, tuple[_Entry, ...]]:
     add(lexicon.VAGUE_WITHOUT_WITH, "A001", "without_with")
     add(lexicon.VAGUE_RESPONSE_VERBS, "A001", "response_verb")
     add(lexicon.VAGUE_AT_CLAUSE_END, "A001", "clause_end")
+    add(lexicon.VAGUE_OUTCOME_VERBS, "A014", "outcome")
     add(lexicon.ESCAPE_CLAUSES, "A002")
     add((p for p in lexicon.OPEN_ENDED if p != "like"), "A003")
     add(("like",), "A003", "like")
@@ -700,7 +718,29 @@ def _ends_clause(text: str, lowered: str, start: int, end: int) -> bool:
     return _CLAUSE_END_AHEAD_RE.match(lowered, end) is not None
 
 
+_STATED_OUTCOME_RE = re.compile(
+    r"\s+(?:that\b|[^.;:]{0,120}?\b(?:is|are|be|been|has|have|contains?|matches|equals?|"
+    r"returns?|remains?|stays?|exists?|includes?|holds?|appears?|reaches|never|only|within|at "
+    r"(?:least|most)|no more|no less|does|do|continues?|works?|passes|fails|\d))"
+)
+_SUPPORT_OBJECT_RE = re.compile(
+    r"\s+(?:the\s+)?(?:" + lexicon.trie_pattern(lexicon.VAGUE_SUPPORT_OBJECTS) + r")(?![\w-])"
+)
+
+
+def _lacks_outcome(text: str, lowered: str, start: int, end: int) -> bool:
+    """ "SHALL ensure data integrity" names no outcome; "SHALL ensure that ..." or "SHALL ensure
+    the file is saved" does. "support" is vague only before an abstract object ("SHALL support
+    scalability"), not before a named feature ("SHALL support PNG uploads")."""
+    if _RESPONSE_VERB_BEFORE_RE.search(lowered, max(0, start - 8), start) is None:
+        return False
+    if lowered[start:end].startswith("support"):
+        return _SUPPORT_OBJECT_RE.match(lowered, end) is not None
+    return _STATED_OUTCOME_RE.match(lowered, end) is None
+
+
 _CHECKS: dict[str, _Check] = {
+    "outcome": _lacks_outcome,
     "adjective": _is_vague_adjective,
     "without_with": _lacks_with,
     "response_verb": _is_response_verb,
@@ -1138,6 +1178,7 @@ _MESSAGES = {
     "A010": 'combinator "{}"',
     "A011": 'placeholder "{}"',
     "A012": 'number "{}" without a unit',
+    "A014": '"{}" without an observable outcome',
 }
 
 

@@ -33,6 +33,7 @@ PROPERTY_DETAIL = re.compile(r"(?:Property|プロパティ)[ \t]*(\d{1,9})", re.
 BLANKET_CITATION = re.compile(
     r"^[\s_*]*(?:all(?:[ \t]+(?:requirements|criteria))?|全て|すべて|全部|全般|所有(?:需求)?)"
     r"[\s_*.]*$", re.IGNORECASE)
+CHECKPOINT_TITLE = re.compile(r"(?:\*\*)?(?:final[ \t]+)?checkpoint\b", re.IGNORECASE)
 PARALLEL_MARK = "(P)"  # cc-sdd writes it first or last
 MARKS = {" ": "todo", "": "todo", "x": "done", "X": "done", "-": "in-progress", "~": "in-progress"}
 
@@ -71,7 +72,8 @@ class Task:
 
     @property
     def is_checkpoint(self) -> bool:
-        return self.title.lower().startswith("checkpoint")
+        """"Checkpoint - ...", "Final checkpoint - ...": a pause to run the tests."""
+        return CHECKPOINT_TITLE.match(self.title) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -300,8 +300,8 @@ def build_authoring(workspace: Workspace, name: str, model: Model, *,
     idea = stored_idea(spec.path) or NO_IDEA
     return Authoring(workspace=workspace, spec_name=name, workflow=spec_workflow(spec),
                      model=model, idea=idea, steering_text=steering_text(workspace, idea),
-                     max_repairs=max_repairs, settings=settings, use_grammar=use_grammar,
-                     progress=progress)
+                     max_repairs=max_repairs, settings=(settings or CheckSettings()).for_drafts(),
+                     use_grammar=use_grammar, progress=progress)
 
 
 def outcome_to_dict(workspace: Workspace, outcome: PhaseOutcome) -> dict[str, Any]:
