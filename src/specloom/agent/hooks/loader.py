@@ -107,18 +107,24 @@ def _older(entry: dict[str, Any], name: str, shown: str, line: int) -> Hook:
                                       f"file has \"when\": {_written(when)}, \"then\": "
                                       f"{_written(then)}", line)
     event = _event(when.get("type"), name, line, "when.type")
-    tool_types = _strings(when.get("toolTypes", []), "when.toolTypes", name, line)
-    for tool_type in tool_types:
-        if tool_type not in TOOL_TYPES:
-            raise HookFileProblem("H004", f"hook {name!r}: unknown tool type "
-                                          f"{_written(tool_type)}; use one of "
-                                          f"{', '.join(TOOL_TYPES)}", line)
+    tool_types = _tool_types(when.get("toolTypes", []), "when.toolTypes", name, line)
     return Hook(
         name=name, event=event, source=shown, line=line,
         patterns=_strings(when.get("patterns", []), "when.patterns", name, line),
         tool_types=tool_types, enabled=_enabled(entry, name, line),
         description=str(entry.get("description", "")), **_action(then, name, line),
     )
+
+
+def _tool_types(value: Any, field_name: str, name: str, line: int) -> tuple[str, ...]:
+    """The tool types a hook matches, each one of TOOL_TYPES; an unknown one is quoted."""
+    tool_types = _strings(value, field_name, name, line)
+    for tool_type in tool_types:
+        if tool_type not in TOOL_TYPES:
+            raise HookFileProblem("H004", f"hook {name!r}: unknown tool type "
+                                          f"{_written(tool_type)}; use one of "
+                                          f"{', '.join(TOOL_TYPES)}", line)
+    return tool_types
 
 
 def _v1(entry: dict[str, Any], name: str, shown: str, line: int) -> Hook:
@@ -146,12 +152,7 @@ def _v1(entry: dict[str, Any], name: str, shown: str, line: int) -> Hook:
     merged = dict(action)
     if "timeout" in entry and "timeout" not in merged:
         merged["timeout"] = entry["timeout"]
-    tool_types = _strings(details.get("toolTypes", []), "trigger.toolTypes", name, line)
-    for tool_type in tool_types:
-        if tool_type not in TOOL_TYPES:
-            raise HookFileProblem("H004", f"hook {name!r}: unknown tool type "
-                                          f"{_written(tool_type)}; use one of "
-                                          f"{', '.join(TOOL_TYPES)}", line)
+    tool_types = _tool_types(details.get("toolTypes", []), "trigger.toolTypes", name, line)
     return Hook(name=name, event=event, source=shown, line=line, matcher=matcher,
                 patterns=_strings(details.get("patterns", []), "trigger.patterns", name, line),
                 tool_types=tool_types, enabled=_enabled(entry, name, line),
