@@ -2,7 +2,11 @@
 
 Every path the model names is resolved (symlinks and `..` included) and must stay inside the
 workspace and outside `.git/`; writes are also refused under the folders that hold hooks,
-permissions and specloom's own state. This module only decides; it never reads or writes files.
+permissions and specloom's own state. Files that govern the agent itself (the `[tool.specloom]`
+table of pyproject.toml, steering) are writable only with a person's explicit approval of that
+one write; `governing_reason` names them. Names are compared case-insensitively, so the rules
+hold on case-insensitive file systems too. This module only decides; it never reads or writes
+files: `specloom.agent.safe_open` opens what it allowed, at the moment of use.
 """
 
 from __future__ import annotations
@@ -11,6 +15,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROTECTED_WRITE_DIRS = (".kiro/hooks", ".kiro/settings", ".kiro/specloom")
+# Read into the agent's instructions on every turn: a write there steers later runs.
+STEERING_DIRS = (".kiro/steering",)
+STEERING_FILES = ("AGENTS.md",)
+# Its [tool.specloom] table holds the command allow/deny lists and the verify test command.
+PYPROJECT = "pyproject.toml"
+
+
+def _under(relative: str, folder: str) -> bool:
+    rel, folder = relative.casefold(), folder.casefold()
+    return rel == folder or rel.startswith(folder + "/")
+
+
+def governing_reason(relative: str) -> str | None:
+    """Why a write to `relative` (resolved, relative to the root) needs explicit approval."""
+    if relative.casefold() == PYPROJECT:
+        return ("its [tool.specloom] table holds the agent's command allow/deny lists and the "
+                "test command that verifies tasks")
+    if any(_under(relative, d) for d in STEERING_DIRS) or relative.casefold() in (
+            f.casefold() for f in STEERING_FILES):
+        return "it is steering, read into the agent's instructions on every turn"
+    return None
 
 
 class PathRefused(Exception):
@@ -34,7 +59,7 @@ class Sandbox:
             candidate = self.root / candidate
         real = candidate.resolve()
         relative = self._inside(real, path)
-        if ".git" in relative.split("/"):
+        if ".git" in relative.casefold().split("/"):
             raise PathRefused(f"{path}: .git/ is off limits to the agent's file tools")
         if write:
             self._check_writable(relative, path)
@@ -58,7 +83,7 @@ class Sandbox:
         if relative == "":
             raise PathRefused(f"{shown}: the workspace root is a folder, not a file")
         for protected in PROTECTED_WRITE_DIRS:
-            if relative == protected or relative.startswith(protected + "/"):
+            if _under(relative, protected):
                 raise PathRefused(
                     f"{shown}: {protected}/ holds hooks, permissions or specloom's state and is "
                     "never changed by the agent; ask the user to edit it"

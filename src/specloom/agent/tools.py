@@ -2,6 +2,10 @@
 
 Each call is confined by the sandbox and the permissions, runs preToolUse hooks (which can
 block it), asks for approval in supervised mode, and afterwards runs postToolUse and file hooks.
+Files are opened through `specloom.agent.safe_open` at the moment of use (no symbolic link is
+followed after the check, no file with several hard links is read or written), and files that
+govern the agent (`[tool.specloom]` in pyproject.toml, steering) are written only with a
+person's explicit approval of that one write, in every mode.
 Output has secrets redacted; `render` wraps it as delimited data for the model. The tools never
 change hooks, permissions or specloom's state, and never run a model.
 """
@@ -9,7 +13,9 @@ change hooks, permissions or specloom's state, and never run a model.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -18,12 +24,12 @@ from specloom.agent.checkpoints import Checkpoint, CheckpointStore
 from specloom.agent.delimit import neutralise, wrap_file, wrap_tool_output
 from specloom.agent.hooks.dispatch import HookDispatcher
 from specloom.agent.hooks.model import HookEvent, HookOutcome
-from specloom.agent.permissions import ApprovalRequest, Approver, Permissions
+from specloom.agent.permissions import ApprovalRequest, Approver, Permissions, terminal_approver
 from specloom.agent.process import run_shell, truncate
 from specloom.agent.redact import Redactor
-from specloom.agent.sandbox import PathRefused, Sandbox
+from specloom.agent.safe_open import StaleWrite, is_single_link, open_dir, read_bytes, write_bytes
+from specloom.agent.sandbox import PYPROJECT, PathRefused, Sandbox, governing_reason
 from specloom.agent.search import search_files, workspace_files
-from specloom.spec.files import StaleFileError, replace_if_unchanged, write_atomic
 from specloom.spec.workspace import Workspace
 
 TOOL_TYPES = {"read_file": "read", "list_dir": "read", "search": "read",
@@ -77,12 +83,13 @@ class AgentTools:
     def read_file(self, path: str, start_line: int | None = None,
                   end_line: int | None = None) -> ToolResult:
         def body() -> tuple[ToolResult, FileEvents]:
-            real = self.sandbox.resolve(path)
-            if real.is_dir():
+            rel = self.sandbox.relative(self.sandbox.resolve(path))
+            try:
+                data = read_bytes(self.sandbox.root, rel, path)
+            except IsADirectoryError:
                 return failure(f"{path} is a folder; use list_dir"), []
-            if not real.is_file():
+            if data is None:
                 return failure(f"{path}: no such file"), []
-            data = real.read_bytes()
             if b"\0" in data[:8192]:
                 return failure(f"{path} is a binary file; it cannot be read as text"), []
             lines = data.decode("utf-8", "replace").splitlines(keepends=True)
@@ -95,7 +102,7 @@ class AgentTools:
             if len(text) > MAX_READ_CHARS:
                 text = text[:MAX_READ_CHARS] + ("\n[file truncated; read further with "
                                                 "start_line and end_line]\n")
-            attrs = (("path", self.sandbox.relative(real)), ("lines", f"{first}-{last}"),
+            attrs = (("path", rel), ("lines", f"{first}-{last}"),
                      ("total_lines", str(len(lines))))
             return ToolResult(True, text, attrs=attrs), []
 
@@ -103,12 +110,18 @@ class AgentTools:
 
     def list_dir(self, path: str = ".") -> ToolResult:
         def body() -> tuple[ToolResult, FileEvents]:
-            real = self.sandbox.resolve(path)
-            if not real.is_dir():
+            rel = self.sandbox.relative(self.sandbox.resolve(path))
+            try:
+                fd = open_dir(self.sandbox.root, rel, path)
+            except (FileNotFoundError, NotADirectoryError):
                 return failure(f"{path}: not a folder"), []
-            entries = sorted((e for e in real.iterdir() if e.name != ".git"),
-                             key=lambda e: (not e.is_dir(), e.name))
-            shown = [e.name + ("/" if e.is_dir() else "") for e in entries[:MAX_LIST_ENTRIES]]
+            try:
+                with os.scandir(fd) as found:
+                    entries = sorted((not e.is_dir(), e.name) for e in found if e.name != ".git")
+            finally:
+                os.close(fd)
+            shown = [name + ("" if not_dir else "/")
+                     for not_dir, name in entries[:MAX_LIST_ENTRIES]]
             if len(entries) > MAX_LIST_ENTRIES:
                 shown.append(f"[{len(entries) - MAX_LIST_ENTRIES} more entries not shown]")
             return ToolResult(True, "\n".join(shown) + "\n" if shown else "(empty folder)\n"), []
@@ -124,8 +137,10 @@ class AgentTools:
                 return failure(f"invalid regular expression {pattern!r}: {exc}"), []
             under = self.sandbox.relative(self.sandbox.resolve(path))
             under = "" if under == "." else under
-            files = workspace_files(self.workspace, under)
-            hits = search_files(self.workspace.root, files, regex, glob, max(1, max_results))
+            root = self.sandbox.root
+            files = [f for f in workspace_files(self.workspace, under)
+                     if is_single_link(root / f)]  # hard links may share data with outside
+            hits = search_files(root, files, regex, glob, max(1, max_results))
             text = "\n".join(hits.lines) if hits.lines else "no matches"
             if hits.truncated:
                 text += f"\n[stopped at {max_results} matches; narrow the pattern, path or glob]"
@@ -137,17 +152,22 @@ class AgentTools:
 
     def write_file(self, path: str, content: str) -> ToolResult:
         def body() -> tuple[ToolResult, FileEvents]:
-            real = self.sandbox.resolve(path, write=True)
-            if real.is_dir():
+            rel = self.sandbox.relative(self.sandbox.resolve(path, write=True))
+            try:
+                current = read_bytes(self.sandbox.root, rel, path)
+            except IsADirectoryError:
                 return failure(f"{path} is a folder"), []
-            existed = real.is_file()
-            old = real.read_bytes() if existed else b""
+            existed = current is not None
+            old = current or b""
             new = content.encode("utf-8")
-            rel = self.sandbox.relative(real)
-            refusal = self._approve("write", f"write {rel}", _diff(rel, old, new, existed))
+            refusal = self._approve_write(rel, f"write {rel}", _diff(rel, old, new, existed),
+                                          current, new)
             if refusal:
                 return failure(refusal), []
-            write_atomic(real, new)
+            # Re-opened from the root now: what the approver saw is what gets replaced.
+            refused = self._write(rel, path, new, current)
+            if refused:
+                return failure(refused), []
             kind = "fileEdited" if existed else "fileCreated"
             verb = "updated" if existed else "created"
             return (ToolResult(True, f"{verb} {rel} ({len(new)} bytes)\n", changed_paths=(rel,)),
@@ -157,10 +177,13 @@ class AgentTools:
 
     def edit_file(self, path: str, old: str, new: str) -> ToolResult:
         def body() -> tuple[ToolResult, FileEvents]:
-            real = self.sandbox.resolve(path, write=True)
-            if not real.is_file():
+            rel = self.sandbox.relative(self.sandbox.resolve(path, write=True))
+            try:
+                original = read_bytes(self.sandbox.root, rel, path)
+            except IsADirectoryError:
+                original = None
+            if original is None:
                 return failure(f"{path}: no such file; use write_file to create it"), []
-            original = real.read_bytes()
             try:
                 text = original.decode("utf-8")
             except UnicodeDecodeError:
@@ -168,15 +191,14 @@ class AgentTools:
             replaced = _replace_once(text, old, new, path)
             if isinstance(replaced, ToolResult):
                 return replaced, []
-            rel = self.sandbox.relative(real)
             data = replaced.encode("utf-8")
-            refusal = self._approve("write", f"edit {rel}", _diff(rel, original, data, True))
+            refusal = self._approve_write(rel, f"edit {rel}", _diff(rel, original, data, True),
+                                          original, data)
             if refusal:
                 return failure(refusal), []
-            try:
-                replace_if_unchanged(real, original, data)
-            except StaleFileError as exc:
-                return failure(str(exc)), []
+            refused = self._write(rel, path, data, original)
+            if refused:
+                return failure(refused), []
             return (ToolResult(True, f"edited {rel}\n", changed_paths=(rel,)),
                     [("fileEdited", rel)])
 
@@ -250,6 +272,38 @@ class AgentTools:
     def _dispatch(self, event: HookEvent) -> HookOutcome:
         return self.hooks.dispatch(event) if self.hooks else HookOutcome()
 
+    def _write(self, rel: str, shown: str, data: bytes, expected: bytes | None) -> str | None:
+        """Write at the moment of use, only over the content that was approved."""
+        try:
+            write_bytes(self.sandbox.root, rel, data, shown, expected=expected,
+                        check_expected=True)
+        except IsADirectoryError:
+            return f"{shown} is a folder"
+        except StaleWrite as exc:
+            return str(exc)
+        return None
+
+    def _approve_write(self, rel: str, summary: str, detail: str, old: bytes | None,
+                       new: bytes) -> str | None:
+        why = governing_reason(rel)
+        if why and rel.casefold() == PYPROJECT and not _specloom_table_changes(old, new):
+            why = None  # an ordinary pyproject edit (dependencies, ...) leaves the agent alone
+        if why is None:
+            return self._approve("write", summary, detail)
+        return self._approve_explicitly(rel, summary, detail, why)
+
+    def _approve_explicitly(self, rel: str, summary: str, detail: str, why: str) -> str | None:
+        """Ask a person about this one write, in every mode; autopilot or trust do not cover it."""
+        ask = self.approver or (terminal_approver if self.permissions.interactive else None)
+        if ask is None:
+            return (f"refused: {rel} governs the agent ({why}); changing it needs a person's "
+                    "explicit approval of this one write, in every mode, and this run has no "
+                    "one to ask (no approver and no terminal). Leave the file unchanged and say "
+                    "in your report what should change in it and why.")
+        if ask(ApprovalRequest("write", f"{summary} (governs the agent: {why})", detail)):
+            return None
+        return f"the user declined this write to {rel}, which governs the agent ({why})"
+
     def _approve(self, kind: str, summary: str, detail: str = "") -> str | None:
         request = ApprovalRequest(kind, summary, detail)  # type: ignore[arg-type]
         decision = self.permissions.approve(request, self.approver)
@@ -300,6 +354,21 @@ def _replace_once(text: str, old: str, new: str, path: str) -> str | ToolResult:
         return failure(f"old text appears {count} times in {path}; include more surrounding "
                        "lines so that it matches exactly once")
     return text.replace(old, new, 1)
+
+
+def _specloom_table_changes(old: bytes | None, new: bytes) -> bool:
+    """Whether `[tool.specloom]` differs between the two pyproject.toml contents (or can't be
+    compared because one of them is not valid TOML)."""
+    def table(data: bytes | None) -> object:
+        if data is None:
+            return None
+        tool = tomllib.loads(data.decode("utf-8")).get("tool")
+        return tool.get("specloom") if isinstance(tool, dict) else None
+
+    try:
+        return table(old) != table(new)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return True
 
 
 def _diff(rel: str, old: bytes, new: bytes, existed: bool) -> str:
