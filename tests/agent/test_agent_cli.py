@@ -72,7 +72,7 @@ def test_hook_list_and_run(root: Path, capsys: pytest.CaptureFixture[str]) -> No
 @pytest.mark.req("task-runner", "9.6")
 def test_watch_command_with_duration(root: Path, tmp_path_factory: pytest.TempPathFactory,
                                      capsys: pytest.CaptureFixture[str]) -> None:
-    out = tmp_path_factory.mktemp("out") / "ran.txt"
+    out = root / "ran.log"  # inside the workspace: hooks run in the sandbox
     hook = {"name": "on-edit", "when": {"type": "fileEdited", "patterns": ["*.txt"]},
             "then": {"type": "runCommand", "command": f"echo $SPECLOOM_FILE >> {out}"}}
     (root / ".kiro/hooks/edit.kiro.hook").write_text(json.dumps(hook))

@@ -42,7 +42,7 @@ def workspace_with_hooks(root: Path) -> Workspace:
 
 @pytest.mark.req("task-runner", "9.6")
 def test_watch_sees_external_edits(tmp_path: Path, monkeypatch: object) -> None:
-    log = tmp_path.parent / f"{tmp_path.name}-hook.log"
+    log = tmp_path / "hook.log"  # inside the workspace: hooks run in the sandbox
     monkeypatch.setenv("LOG", str(log))  # type: ignore[attr-defined]
     workspace = workspace_with_hooks(tmp_path)
     hooks, _ = load_hooks(workspace)

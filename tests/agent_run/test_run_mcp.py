@@ -31,7 +31,7 @@ def server(*extra: str, **fields: object) -> dict[str, object]:
 def project(tmp_path: Path, servers: dict[str, Any]) -> tuple[Path, Path, Path]:
     """(root, home, hook log): the calc project with mcp.json and a preToolUse/mcp hook."""
     root, home = paths(tmp_path)
-    log = tmp_path / "hook.log"
+    log = root / "hook.log"  # inside the workspace: hooks run in the sandbox
     hook = {"name": "mcp-log", "when": {"type": "preToolUse", "toolTypes": ["mcp"]},
             "then": {"type": "runCommand", "command": f'echo "$SPECLOOM_TOOL" >> "{log}"'}}
     make_project(root, extra={

@@ -2,8 +2,13 @@
 
 Configuration comes from `[tool.specloom.commands]` in pyproject.toml and `[commands]` in
 `.kiro/settings/specloom.toml` (lists are merged). Patterns are shell-style globs matched against
-the whole command line; deny wins over allow. This module decides and asks; it never runs
-commands or writes files, and nothing the model does can change it.
+each simple command the line would run, as parsed by `specloom.agent.shell_policy` (wrappers
+and `bash -c` unwrapped, the program's path dropped); deny wins over allow, and a line is
+allowed only when every simple command in it is. What cannot be judged from the text is
+refused (or, in supervised mode, put to a person). The sandbox settings (`sandbox`,
+`sandbox-network` of `[tool.specloom]`) are read at the same moment. `Permissions` is read once
+when a run starts and is immutable: the agent editing pyproject.toml mid-run changes nothing
+until the next run. This module decides and asks; it never runs commands or writes files.
 """
 
 from __future__ import annotations
@@ -11,11 +16,12 @@ from __future__ import annotations
 import sys
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
-from fnmatch import fnmatchcase
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from specloom.agent.os_sandbox import SandboxConfig, SandboxSettingsError
+from specloom.agent.shell_policy import ShellPolicy
 from specloom.spec.workspace import Workspace
 
 Mode = Literal["autopilot", "supervised"]
@@ -51,6 +57,8 @@ class Permissions:
     deny: tuple[str, ...] = ()
     trust_all_tools: bool = False
     interactive: bool = False
+    sandbox: SandboxConfig = field(default_factory=SandboxConfig)
+    workspace_root: Path = Path(".")
 
     @classmethod
     def from_config(cls, workspace: Workspace, mode: str = "autopilot", *,
@@ -58,23 +66,24 @@ class Permissions:
         if mode not in MODES:
             raise PermissionsError(f"unknown mode {mode!r}; use autopilot or supervised")
         allow, deny = load_command_lists(workspace.root)
+        try:
+            sandbox = SandboxConfig.from_workspace(workspace.root)
+        except SandboxSettingsError as exc:
+            raise PermissionsError(str(exc)) from None
         tty = sys.stdin.isatty() if interactive is None else interactive
         return cls("supervised" if mode == "supervised" else "autopilot", allow, deny,
-                   trust_all_tools, tty)
+                   trust_all_tools, tty, sandbox, workspace.root)
 
     def check_command(self, command: str) -> Decision:
-        """Deny list first, then the allow list (an empty allow list allows everything)."""
-        line = " ".join(command.split())
-        for pattern in self.deny:
-            if fnmatchcase(line, pattern):
-                return Decision(False, f"command refused: it matches the deny pattern {pattern!r} "
-                                       "in the project's [commands] settings")
-        if self.allow and not any(fnmatchcase(line, p) for p in self.allow):
-            if self.mode == "supervised" and not self.trust_all_tools:
-                return Decision(True, "not in the allow list; needs approval")
-            return Decision(False, "command refused: it matches no allow pattern in the project's "
-                                   f"[commands] settings (allowed: {', '.join(self.allow)})")
-        return Decision(True)
+        """Judge every simple command of the line: deny first, then the allow list (an empty
+        allow list allows everything but inline interpreter code); what cannot be judged is
+        refused, or put to a person in supervised mode."""
+        verdict = ShellPolicy(self.allow, self.deny, self.workspace_root).judge(command)
+        if verdict.kind == "allowed":
+            return Decision(True)
+        if verdict.kind != "denied" and self.mode == "supervised" and not self.trust_all_tools:
+            return Decision(True, f"needs approval: {verdict.reason}")
+        return Decision(False, verdict.reason)
 
     def approve(self, request: ApprovalRequest, approver: Approver | None) -> Decision:
         """In supervised mode ask `approver` (or the terminal); with neither, fail closed."""

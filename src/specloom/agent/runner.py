@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from pydantic_ai.tools import Tool
 
     from specloom.agent.hooks import HookDispatcher, HookOutcome
-    from specloom.agent.permissions import Approver
+    from specloom.agent.permissions import Approver, Permissions
     from specloom.agent.tools import AgentTools
     from specloom.models.usage import UsageTotals
 
@@ -160,6 +160,17 @@ class TaskRunner:
         self.approver = approver
         self.run_id = options.run_id or _new_run_id()
         self._totals: UsageTotals | None = None
+        self._loaded_permissions: Permissions | None = None
+
+    def _permissions(self) -> Permissions:
+        """Commands, approval and sandbox settings, read from disk once per runner."""
+        from specloom.agent.permissions import Permissions
+
+        if self._loaded_permissions is None:
+            mode = "supervised" if self.options.mode == "supervised" else "autopilot"
+            self._loaded_permissions = Permissions.from_config(
+                self.workspace, mode, trust_all_tools=self.options.trust_all_tools)
+        return self._loaded_permissions
 
     # - the run -
 
@@ -191,10 +202,10 @@ class TaskRunner:
     def _check_settings(self) -> None:
         """Bad [tool.specloom] commands or run-test-command fail before a task starts, not
         after the agent's work (SettingsError or RunnerError, naming the file)."""
-        from specloom.agent.permissions import PermissionsError, load_command_lists
+        from specloom.agent.permissions import PermissionsError
 
         try:
-            load_command_lists(self.workspace.root)
+            self._permissions()  # read once per run: a mid-run edit cannot widen them
         except PermissionsError as exc:
             raise RunnerError(str(exc)) from None
         self._test_command()
@@ -474,13 +485,9 @@ class TaskRunner:
         return list(self._agent_tools(hooks).as_pydantic_ai_tools())
 
     def _agent_tools(self, hooks: HookDispatcher | None) -> AgentTools:
-        from specloom.agent.permissions import Permissions
         from specloom.agent.tools import AgentTools
 
-        mode = "supervised" if self.options.mode == "supervised" else "autopilot"
-        permissions = Permissions.from_config(self.workspace, mode,
-                                              trust_all_tools=self.options.trust_all_tools)
-        return AgentTools(self.workspace, permissions=permissions, hooks=hooks,
+        return AgentTools(self.workspace, permissions=self._permissions(), hooks=hooks,
                           approver=self.approver, checkpoints=self.checkpoints)
 
 

@@ -209,7 +209,7 @@ class AgentTools:
             refusal = self._approve("command", command)
             if refusal:
                 return failure(refusal), []
-            result = run_shell(command, self.workspace.root, timeout)
+            result = run_shell(command, self.workspace.root, timeout, self.permissions.sandbox)
             text = truncate(result.output.decode("utf-8", "replace"), self.max_output)
             status = (f"[timed out after {timeout:g} s; the command was killed]"
                       if result.code is None else f"[exit code {result.code}]")

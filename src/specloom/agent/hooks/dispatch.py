@@ -1,7 +1,9 @@
 """Run the hooks that match an event: commands as subprocesses, askAgent as turn requests.
 
-Commands run through the shell at the workspace root with a timeout and the event in the
-environment (SPECLOOM_HOOK_EVENT, SPECLOOM_FILE, SPECLOOM_TOOL, USER_PROMPT, SPECLOOM_TASK).
+Commands run through bash at the workspace root inside the OS sandbox (see
+`specloom.agent.os_sandbox`; its settings are read once, when the dispatcher is made) with a
+timeout and the event in the environment (SPECLOOM_HOOK_EVENT, SPECLOOM_FILE, SPECLOOM_TOOL,
+USER_PROMPT, SPECLOOM_TASK).
 Exit 0 puts stdout in the agent's context, another exit reports stderr; a failing preToolUse
 hook blocks the tool call. This module never starts an agent turn itself: it returns prompts
 for the runner.
@@ -14,7 +16,8 @@ import subprocess
 from collections.abc import Callable, Sequence
 
 from specloom.agent.hooks.model import Hook, HookEvent, HookOutcome
-from specloom.agent.process import kill_group
+from specloom.agent.os_sandbox import SandboxConfig, SandboxSettingsError, SandboxUnavailable
+from specloom.agent.process import NOT_RUN, kill_group, start_shell
 from specloom.agent.redact import Redactor
 from specloom.spec.workspace import Workspace
 
@@ -23,10 +26,12 @@ MAX_HOOK_OUTPUT = 20_000
 
 class HookDispatcher:
     def __init__(self, workspace: Workspace, hooks: Sequence[Hook], *,
-                 redactor: Callable[[str], str] | None = None) -> None:
+                 redactor: Callable[[str], str] | None = None,
+                 sandbox: SandboxConfig | None = None) -> None:
         self.workspace = workspace
         self.hooks = tuple(hooks)
         self.redact = redactor or Redactor.from_environment()
+        self.sandbox = sandbox if sandbox is not None else _sandbox_settings(workspace)
 
     def matching(self, event: HookEvent) -> list[Hook]:
         return [hook for hook in self.hooks if hook.matches(event)]
@@ -58,9 +63,11 @@ class HookDispatcher:
     def _run(self, hook: Hook, event: HookEvent) -> tuple[int | None, str, str]:
         env = dict(os.environ)
         env.update(hook_environment(event))
-        process = subprocess.Popen(hook.command, shell=True, cwd=self.workspace.root, env=env,
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            process = start_shell(hook.command, self.workspace.root, self.sandbox, env=env,
+                                  separate_stderr=True)
+        except SandboxUnavailable as exc:
+            return NOT_RUN, "", str(exc)
         try:
             out, err = process.communicate(timeout=hook.timeout)
             code: int | None = process.returncode
@@ -75,6 +82,14 @@ class HookDispatcher:
         if len(text) > MAX_HOOK_OUTPUT:
             text = text[:MAX_HOOK_OUTPUT] + f"\n[output truncated at {MAX_HOOK_OUTPUT} characters]"
         return self.redact(text)
+
+
+def _sandbox_settings(workspace: Workspace) -> SandboxConfig:
+    """The project's sandbox settings; invalid ones fall back to the strictest (on, no network)."""
+    try:
+        return SandboxConfig.from_workspace(workspace.root)
+    except SandboxSettingsError:
+        return SandboxConfig()
 
 
 def hook_environment(event: HookEvent) -> dict[str, str]:

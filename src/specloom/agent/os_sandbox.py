@@ -1,0 +1,136 @@
+"""Run the agent's shell commands and hook commands inside a bubblewrap (bwrap) sandbox.
+
+Inside: the workspace is writable except its `.git/`, `pyproject.toml` and `.kiro/settings/`
+(read-only: git hooks and git config run outside the sandbox later, and the settings govern
+the agent); the rest of the file system is read-only; `/tmp`, `/var/tmp` and `/run` are private
+and empty (no sockets of the host's services); well-known credential files in the home folder
+are hidden; the network is off (a private loopback only) unless `[tool.specloom]
+sandbox-network = true`; processes live in their own PID, IPC and UTS namespaces and die with
+specloom. When bwrap is missing or cannot create namespaces the command is not run (fail
+closed); `[tool.specloom] sandbox = "off"` opts out explicitly and runs commands unconfined.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SANDBOX_KEY = "sandbox"
+NETWORK_KEY = "sandbox-network"
+SHELL = "/bin/bash" if os.path.exists("/bin/bash") else "/bin/sh"
+# read-only inside the sandbox when they exist: what runs or decides outside it later
+PROTECTED = (".git", "pyproject.toml", ".kiro/settings")
+HIDDEN_HOME = (".ssh", ".gnupg", ".aws", ".azure", ".kube", ".docker", ".config/gcloud",
+               ".config/gh", ".netrc", ".git-credentials", ".pypirc", ".npmrc")
+INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`), or opt "
+                "out explicitly with `sandbox = \"off\"` under [tool.specloom] in pyproject.toml "
+                "(commands then run unconfined)")
+
+
+class SandboxSettingsError(Exception):
+    """Invalid sandbox settings; the message names the file and the fix."""
+
+
+class SandboxUnavailable(Exception):
+    """bwrap is missing or cannot run here; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxConfig:
+    enabled: bool = True
+    network: bool = False
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any], where: str = "[tool.specloom]") -> SandboxConfig:
+        mode = table.get(SANDBOX_KEY, "on")
+        if mode not in ("on", "off"):
+            raise SandboxSettingsError(f'{where}: {SANDBOX_KEY} must be "on" or "off", '
+                                       f"not {mode!r}")
+        network = table.get(NETWORK_KEY, False)
+        if not isinstance(network, bool):
+            raise SandboxSettingsError(f"{where}: {NETWORK_KEY} must be true or false, "
+                                       f"not {network!r}")
+        return cls(mode == "on", network)
+
+    @classmethod
+    def from_workspace(cls, root: Path) -> SandboxConfig:
+        """Read once, at the start of a run: `sandbox` and `sandbox-network` of [tool.specloom]."""
+        from specloom.quality.settings import SettingsError, pyproject_table
+
+        try:
+            table, pyproject = pyproject_table(root)
+        except SettingsError as exc:
+            raise SandboxSettingsError(str(exc)) from None
+        return cls.from_table(table, f"{pyproject} [tool.specloom]")
+
+
+def bwrap_arguments(root: Path, config: SandboxConfig, *,
+                    home: Path | None = None) -> list[str]:
+    """The bwrap options (without the command) for a sandbox around the workspace `root`."""
+    root = Path(os.path.realpath(root))
+    args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+            "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", "/run"]
+    if config.network:
+        resolv = os.path.realpath("/etc/resolv.conf")
+        if resolv.startswith("/run/") and os.path.exists(resolv):
+            args += ["--ro-bind", resolv, resolv]
+    home = home if home is not None else Path(os.path.expanduser("~"))
+    for name in HIDDEN_HOME:
+        path = home / name
+        if path.is_symlink() or not path.exists():
+            continue
+        args += ["--tmpfs", str(path)] if path.is_dir() else ["--ro-bind", "/dev/null", str(path)]
+    args += ["--bind", str(root), str(root)]
+    for name in PROTECTED:
+        path = root / name
+        if path.exists() and not path.is_symlink():
+            args += ["--ro-bind", str(path), str(path)]
+    args += ["--unshare-all", *(["--share-net"] if config.network else []),
+             "--die-with-parent", "--new-session", "--chdir", str(root)]
+    return args
+
+
+def command_argv(command: str, root: Path, config: SandboxConfig) -> list[str]:
+    """argv that runs `command` through bash at `root`, inside the sandbox when it is on.
+
+    Raises SandboxUnavailable when the sandbox is on and bwrap cannot run here."""
+    if not config.enabled:
+        return [SHELL, "-c", command]
+    bwrap = require_bwrap(config, root)
+    return [bwrap, *bwrap_arguments(root, config), "--", SHELL, "-c", command]
+
+
+_WORKING: dict[bool, str] = {}
+
+
+def require_bwrap(config: SandboxConfig, root: Path) -> str:
+    """The path of a bwrap that can create this sandbox here (probed once per process)."""
+    found = _WORKING.get(config.network)
+    if found is not None:
+        return found
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        raise SandboxUnavailable("sandbox unavailable: bwrap (bubblewrap) is not installed, so "
+                                 f"the command was not run; {INSTALL_HINT}")
+    try:
+        probe = subprocess.run([bwrap, *bwrap_arguments(root, config), "--", "/bin/true"],
+                               stdin=subprocess.DEVNULL, capture_output=True, timeout=30,
+                               check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SandboxUnavailable(f"sandbox unavailable: bwrap cannot start ({exc}); "
+                                 f"the command was not run; {INSTALL_HINT}") from None
+    if probe.returncode != 0:
+        why = probe.stderr.decode("utf-8", "replace").strip() or f"exit {probe.returncode}"
+        raise SandboxUnavailable(
+            f"sandbox unavailable: bwrap cannot create namespaces here ({why}), so the command "
+            "was not run; allow unprivileged user namespaces (for example `sysctl "
+            "kernel.unprivileged_userns_clone=1`, or on Ubuntu 24.04+ `sysctl "
+            "kernel.apparmor_restrict_unprivileged_userns=0`), run outside a container that "
+            f"forbids them, or {INSTALL_HINT.split(', or ', 1)[1]}")
+    _WORKING[config.network] = bwrap
+    return bwrap
