@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -238,14 +240,14 @@ def test_specloom_approval_record_decides_over_spec_json(make_workspace: MakeWor
 def unreadable_tasks(make_workspace: MakeWorkspace, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     workspace = cc_sdd_workspace(make_workspace, requirements=True, design=True, tasks=False)
     denied = workspace.spec_dir("cart") / "tasks.md"
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self == denied:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def open_file(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if Path(path) == denied:  # chmod 000 would not stop root; refuse the open instead
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", open_file)
     return workspace
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from specloom.context.rules import steering_diagnostic
 from specloom.quality.diagnostic import Diagnostic
+from specloom.spec.source import read_bounded
 
 INLINE_REFERENCE = re.compile(r"#\[\[file:([^\]\r\n]+)\]\]")
 MAX_DEPTH = 5
@@ -89,7 +90,7 @@ def _expand(reference: str, where: tuple[str, int, int, int], stack: tuple[Path,
                        "levels deep; left as text")
         return None
     try:
-        content = target.read_bytes().decode("utf-8-sig")
+        content = read_bounded(target).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         report("K003", f"#[[file:{reference}]] cannot be read as UTF-8 text ({exc})")
         return None

@@ -25,6 +25,7 @@ from specloom.context.matching import match_description, path_matches
 from specloom.context.rules import steering_diagnostic
 from specloom.context.tokens import estimate_tokens
 from specloom.quality.diagnostic import Diagnostic
+from specloom.spec.source import read_bounded
 from specloom.spec.workspace import Workspace
 
 INCLUSION_MODES = ("always", "fileMatch", "manual", "auto")
@@ -111,7 +112,7 @@ def _add(loaded: tuple[SteeringFile | None, list[Diagnostic]], files: list[Steer
 def _read(path: Path, name: str, display: str,
           scope: str) -> tuple[SteeringFile | None, list[Diagnostic]]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_bounded(path).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [steering_diagnostic(
             "K001", display, 1, f"cannot read the steering file as UTF-8 text ({exc})",

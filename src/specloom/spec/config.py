@@ -1,12 +1,15 @@
 """`.config.kiro` (Kiro's per-spec metadata) and cc-sdd's `spec.json`, read leniently.
 
 Every key is optional and unknown keys are kept: `updated()` returns the new JSON text with
-the original key order and every key the tools around us may rely on.
+the original key order and every key the tools around us may rely on, laid out as the file
+was: its indentation (tabs or a number of spaces, or all on one line), its separators, its
+line endings, its escaping of non-ASCII text and whether it ends with a newline.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +25,7 @@ class SpecConfig:
 
     raw: dict[str, Any] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
+    text: str = field(default="", compare=False, repr=False)  # as read, for its layout
 
     @property
     def spec_id(self) -> str | None:
@@ -39,10 +43,60 @@ class SpecConfig:
         return value if isinstance(value, str) else None
 
     def updated(self, **changes: Any) -> str:
-        """JSON text with `changes` applied, keeping unknown keys and their order."""
+        """JSON text with `changes` applied, keeping unknown keys, their order and the
+        file's layout (`JsonStyle.of` the text it was read from; Kiro's for a new file)."""
         merged = dict(self.raw)
         merged.update(changes)
-        return json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
+        return JsonStyle.of(self.text).dumps(merged)
+
+
+_INDENT = re.compile(r"\n([ \t]+)\"")
+_KEY_SEPARATOR = re.compile(r"\"[ \t]*:([ \t]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class JsonStyle:
+    """How a JSON file is laid out, so that a rewrite looks like the file it replaces."""
+
+    indent: str | None = "  "  # None: everything on one line
+    item_separator: str = ","
+    key_separator: str = ": "
+    newline: str = "\n"
+    final_newline: bool = True
+    ensure_ascii: bool = False
+
+    @classmethod
+    def of(cls, text: str) -> JsonStyle:
+        """The layout of `text`; Kiro's own (two spaces, final newline) for an empty text."""
+        body = text.strip()
+        if not body:
+            return cls()
+        newline = "\r\n" if "\r\n" in text else "\n"
+        final_newline = text.endswith(("\n", "\r"))
+        match = _INDENT.search(text.replace("\r\n", "\n"))
+        multiline = "\n" in body
+        indent: str | None = None
+        if multiline:
+            indent = match.group(1) if match else ""
+            if "\t" in indent:
+                indent = "\t"
+        key = _KEY_SEPARATOR.search(body)
+        key_separator = ":" + (key.group(1) if key else " ")
+        item_separator = ","
+        if indent is None:
+            item_separator = ", " if re.search(r",[ \t]", body) or "," not in body else ","
+            if key is None:
+                key_separator = ": "
+        ensure_ascii = body.isascii() and "\\u" in body
+        return cls(indent, item_separator, key_separator, newline, final_newline,
+                   ensure_ascii)
+
+    def dumps(self, value: Any) -> str:
+        text = json.dumps(value, indent=self.indent, ensure_ascii=self.ensure_ascii,
+                          separators=(self.item_separator, self.key_separator))
+        if self.newline != "\n":
+            text = text.replace("\n", self.newline)  # json escapes newlines inside strings
+        return text + (self.newline if self.final_newline else "")
 
 
 CC_SDD_DOCUMENTS = ("requirements", "design", "tasks")
@@ -105,7 +159,7 @@ def parse_config(text: str) -> SpecConfig:
             found.append(Problem("S008", _line_of_key(text, key),
                                  f"{key} is {value!r}, expected one of {', '.join(allowed)}",
                                  f"set \"{key}\" to one of: {', '.join(allowed)}"))
-    return SpecConfig(raw, tuple(found))
+    return SpecConfig(raw, tuple(found), text)
 
 
 def _line_of_key(text: str, key: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,8 +92,9 @@ def load_spec(workspace: Workspace, name: str) -> Spec:
         file = folder / file_name
         shown = workspace.relative(file)
         try:
-            if not file.is_file():
-                return None
+            os.lstat(file)  # only absence means absent: a folder or FIFO here is a finding
+        except FileNotFoundError:
+            return None
         except OSError as exc:  # the folder itself cannot be searched: one problem for it
             problems.setdefault(workspace.relative(folder), (Problem(
                 "S001", 0, f"cannot read spec folder: {exc.strerror or exc}",

@@ -4,11 +4,21 @@ A `SourceText` keeps every byte it was given: lines keep their own endings (LF, 
 none), so joining `lines` gives back the text, and encoding the text with `encoding` gives
 back the file. Reading never raises for bad content: a binary or undecodable file becomes a
 `Problem` the checker reports with the file and line.
+
+Files come from repositories specloom did not write, so `read_bounded` looks before it
+reads: only a regular file is opened (a directory, named pipe, socket or device named
+`tasks.md` is refused by its `stat`, never opened), its size is checked before a byte is
+read, and at most `MAX_BYTES + 1` bytes are read even if the file grows meanwhile. A
+symbolic link is followed wherever it points, as git does when it reads a work tree; a
+dangling link or a link loop is refused with a reason.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,11 +98,114 @@ def decode(path: str, data: bytes) -> ReadResult:
     return ReadResult(SourceText.from_text(path, text, encoding), None)
 
 
+class FileRefused(OSError):
+    """A path specloom will not read: not a regular file, or over the size limit.
+
+    An `OSError`, so callers that already turn I/O errors into findings handle it too;
+    `str()` is the reason ("tasks.md is a directory, not a file") and `hint` what to do.
+    """
+
+    def __init__(self, reason: str, hint: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+_KINDS = (
+    (stat.S_ISDIR, "is a directory, not a file", "remove or rename the folder"),
+    (stat.S_ISFIFO, "is a named pipe (FIFO), not a file; specloom does not open it",
+     "replace it with a regular file"),
+    (stat.S_ISSOCK, "is a socket, not a file", "replace it with a regular file"),
+    (stat.S_ISCHR, "is a character device, not a file", "replace it with a regular file"),
+    (stat.S_ISBLK, "is a block device, not a file", "replace it with a regular file"),
+)
+_CHUNK = 1024 * 1024
+
+
+def check_regular(mode: int, name: str) -> None:
+    """Raise `FileRefused` unless `mode` (from a stat) is that of a regular file."""
+    if stat.S_ISREG(mode):
+        return
+    for test, reason, hint in _KINDS:
+        if test(mode):
+            raise FileRefused(f"{name} {reason}", hint)
+    raise FileRefused(f"{name} is not a regular file", "replace it with a regular file")
+
+
+def _too_large(name: str, size: int, limit: int) -> FileRefused:
+    return FileRefused(f"{name} is {size / 2**20:.1f} MB, over the {limit // 2**20} MB limit",
+                       "split the document; specs this large cannot be reviewed")
+
+
+def _stat(file: Path) -> os.stat_result:
+    """`os.stat` (links followed) with a dangling link or a link loop named as such."""
+    try:
+        return os.stat(file)
+    except FileNotFoundError:
+        try:
+            is_link = stat.S_ISLNK(os.lstat(file).st_mode)
+        except OSError:
+            is_link = False
+        if is_link:
+            target = os.readlink(file)
+            raise FileRefused(f"{file.name} is a symbolic link to {target}, which does not "
+                              "exist", "point the link at an existing file, or remove it"
+                              ) from None
+        raise
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise FileRefused(f"{file.name} is a symbolic link loop",
+                              "point the link at a real file, or remove it") from None
+        raise
+
+
+def read_bounded(file: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; anything else raises.
+
+    Raises `FileRefused` (an `OSError`) for a directory, FIFO, socket, device, dangling link,
+    link loop or a file over `limit`, and `OSError` when the file cannot be read. Only a
+    path whose `stat` says it is a regular file is opened, and with `O_NONBLOCK`, so a FIFO
+    swapped in after the `stat` cannot block; the opened file is checked again by `fstat`.
+    """
+    name = file.name
+    info = _stat(file)
+    check_regular(info.st_mode, name)
+    if info.st_size > limit:
+        raise _too_large(name, info.st_size, limit)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) \
+        | getattr(os, "O_BINARY", 0)
+    chunks: list[bytes] = []
+    remaining = limit + 1  # one byte more tells a file that grew past the limit
+    fd = os.open(file, flags)
+    try:
+        info = os.fstat(fd)
+        check_regular(info.st_mode, name)
+        if info.st_size > limit:
+            raise _too_large(name, info.st_size, limit)
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, _CHUNK))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    finally:
+        os.close(fd)
+    if remaining <= 0:
+        raise FileRefused(f"{name} grew past the {limit // 2**20} MB limit while it was read",
+                          "split the document; specs this large cannot be reviewed")
+    return b"".join(chunks)
+
+
 def read_source(file: Path, display_path: str | None = None) -> ReadResult:
     """Read a file from disk; I/O errors become problems, never exceptions."""
     shown = display_path or str(file)
     try:
-        data = file.read_bytes()
+        data = read_bounded(file)
+    except FileRefused as exc:
+        return ReadResult(None, Problem("S001", 0, exc.reason, exc.hint))
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return ReadResult(None, Problem("S001", 0, f"cannot read file: {reason}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from specloom.spec.files import replace_if_unchanged
@@ -31,7 +32,7 @@ def set_task_status(workspace: Workspace, spec: str, task_id: str,
                     status: TaskStatus) -> StatusChange:
     file = workspace.spec_dir(spec) / "tasks.md"
     shown = workspace.relative(file)
-    if not file.is_file():
+    if not os.path.lexists(file):  # a folder or FIFO named tasks.md is refused just below
         raise TaskStatusError(f"{shown} does not exist; the spec has no implementation plan yet")
     read = read_source(file, shown)
     if read.source is None:

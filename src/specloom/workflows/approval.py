@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from specloom.spec.loader import Spec
+from specloom.spec.source import read_bounded
 from specloom.workflows.phases import (
     Phase,
     Workflow,
@@ -55,8 +56,8 @@ def _hash_of(path: Path) -> str | None:
     """The document's hash, or None when it is missing or cannot be read (such a document
     is never approved; `specloom check` reports why it cannot be read)."""
     try:
-        return document_hash(path.read_bytes()) if path.is_file() else None
-    except OSError:
+        return document_hash(read_bounded(path))
+    except OSError:  # absent, not a regular file, over the size limit, unreadable
         return None
 
 

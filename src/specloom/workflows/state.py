@@ -14,6 +14,7 @@ from typing import Any
 
 from specloom.spec.config import SpecConfig, parse_config
 from specloom.spec.files import replace_if_unchanged
+from specloom.spec.source import FileRefused, read_bounded
 from specloom.workflows.phases import Workflow, kiro_config_values
 
 CONFIG_FILE = ".config.kiro"
@@ -45,7 +46,13 @@ def update_specloom_block(spec_dir: Path,
     would drop the keys (or bytes) a person or another tool put there.
     """
     path = spec_dir / CONFIG_FILE
-    before = path.read_bytes() if path.exists() else b""
+    try:
+        before = read_bounded(path)
+    except FileNotFoundError:
+        before = b""
+    except FileRefused as exc:  # a folder, a FIFO, a dangling link, a huge file: not ours
+        raise ConfigFileError(f"{path}: {exc.reason}; {exc.hint}, then run the command "
+                              "again (nothing was written)") from None
     try:
         text = before.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -65,7 +72,9 @@ def update_specloom_block(spec_dir: Path,
 def read_config(spec_dir: Path) -> SpecConfig:
     path = spec_dir / CONFIG_FILE
     try:
-        data = path.read_bytes() if path.exists() else b""
+        data = read_bounded(path)
+    except FileNotFoundError:
+        data = b""
     except OSError:  # unreadable: `specloom check` reports it; read as no settings
         return SpecConfig()
     return parse_config(data.decode("utf-8", errors="replace"))
