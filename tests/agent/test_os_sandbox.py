@@ -150,15 +150,28 @@ def test_missing_bwrap_fails_closed_with_the_fix(workspace: Path,
     monkeypatch.setattr("specloom.agent.os_sandbox._WORKING", {})
     code, out = sh("echo ran > ran.txt", workspace)
     assert code == NOT_RUN and not (workspace / "ran.txt").exists()
-    assert "apt-get install bubblewrap" in out and 'sandbox = "off"' in out
+    assert "apt-get install bubblewrap" in out and "SPECLOOM_SANDBOX=off" in out
     code, _ = sh("echo ran > ran.txt", workspace, SandboxConfig(enabled=False))
     assert code == 0 and (workspace / "ran.txt").exists()
 
 
-def test_settings_are_read_from_the_pyproject_table(workspace: Path) -> None:
+def test_settings_are_read_from_the_pyproject_table(workspace: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SPECLOOM_SANDBOX", raising=False)
     (workspace / "pyproject.toml").write_text(
         f'[tool.specloom]\nsandbox = "off"\n{NETWORK_KEY} = true\n')
+    # a cloned repository cannot loosen the sandbox by itself ...
+    with pytest.raises(SandboxSettingsError, match="SPECLOOM_SANDBOX=off"):
+        SandboxConfig.from_workspace(workspace)
+    # ... only the user's environment can
+    monkeypatch.setenv("SPECLOOM_SANDBOX", "off")
     assert SandboxConfig.from_workspace(workspace) == SandboxConfig(False, True)
+    (workspace / "pyproject.toml").write_text(f"[tool.specloom]\n{NETWORK_KEY} = true\n")
+    monkeypatch.setenv("SPECLOOM_SANDBOX", "network")
+    assert SandboxConfig.from_workspace(workspace) == SandboxConfig(True, True)
+    monkeypatch.delenv("SPECLOOM_SANDBOX")
+    (workspace / "pyproject.toml").write_text("[tool.specloom]\n")
+    assert SandboxConfig.from_workspace(workspace) == SandboxConfig(True, False)
     (workspace / "pyproject.toml").write_text('[tool.specloom]\nsandbox = "maybe"\n')
     with pytest.raises(SandboxSettingsError, match='"on" or "off"'):
         SandboxConfig.from_workspace(workspace)

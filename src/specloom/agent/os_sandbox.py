@@ -7,7 +7,9 @@ and empty (no sockets of the host's services); well-known credential files in th
 are hidden; the network is off (a private loopback only) unless `[tool.specloom]
 sandbox-network = true`; processes live in their own PID, IPC and UTS namespaces and die with
 specloom. When bwrap is missing or cannot create namespaces the command is not run (fail
-closed); `[tool.specloom] sandbox = "off"` opts out explicitly and runs commands unconfined.
+closed). Loosening is the user's decision, not the repository's: `SPECLOOM_SANDBOX=off` (or
+`=network`) in the environment opts out; the same request in a repository's pyproject.toml is
+refused unless the environment confirms it.
 """
 
 from __future__ import annotations
@@ -22,14 +24,15 @@ from typing import Any
 
 SANDBOX_KEY = "sandbox"
 NETWORK_KEY = "sandbox-network"
+ENV_KEY = "SPECLOOM_SANDBOX"  # the user's own switch; a repository cannot set it
 SHELL = "/bin/bash" if os.path.exists("/bin/bash") else "/bin/sh"
 # read-only inside the sandbox when they exist: what runs or decides outside it later
 PROTECTED = (".git", "pyproject.toml", ".kiro/settings")
 HIDDEN_HOME = (".ssh", ".gnupg", ".aws", ".azure", ".kube", ".docker", ".config/gcloud",
                ".config/gh", ".netrc", ".git-credentials", ".pypirc", ".npmrc")
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`), or opt "
-                "out explicitly with `sandbox = \"off\"` under [tool.specloom] in pyproject.toml "
-                "(commands then run unconfined)")
+                "out explicitly with SPECLOOM_SANDBOX=off in your environment (commands then run "
+                "unconfined)")
 
 
 class SandboxSettingsError(Exception):
@@ -66,7 +69,28 @@ class SandboxConfig:
             table, pyproject = pyproject_table(root)
         except SettingsError as exc:
             raise SandboxSettingsError(str(exc)) from None
-        return cls.from_table(table, f"{pyproject} [tool.specloom]")
+        asked = cls.from_table(table, f"{pyproject} [tool.specloom]")
+        return asked.confirmed_by(os.environ.get(ENV_KEY, ""), f"{pyproject}")
+
+    def confirmed_by(self, env_value: str, where: str) -> SandboxConfig:
+        """The repository is untrusted, so it may tighten the sandbox but never loosen it on
+        its own: `sandbox = "off"` or `sandbox-network = true` in its pyproject.toml take
+        effect only when the user says the same in the environment (`SPECLOOM_SANDBOX=off`
+        or `SPECLOOM_SANDBOX=network`), which a cloned repository cannot set."""
+        value = env_value.strip().lower()
+        if value not in ("", "on", "off", "network"):
+            raise SandboxSettingsError(f'{ENV_KEY}={env_value!r}: use "on", "off" or "network"')
+        if value == "off":
+            return SandboxConfig(enabled=False, network=True)
+        if value == "network":
+            return SandboxConfig(enabled=self.enabled, network=True)
+        if not self.enabled or self.network:
+            wanted = "off" if not self.enabled else "network"
+            raise SandboxSettingsError(
+                f"{where} asks to loosen the sandbox ({SANDBOX_KEY} = \"off\" or "
+                f"{NETWORK_KEY} = true), and a repository cannot do that by itself: if you "
+                f"trust this repository, run with {ENV_KEY}={wanted} in your environment")
+        return self
 
 
 def bwrap_arguments(root: Path, config: SandboxConfig, *,

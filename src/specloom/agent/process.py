@@ -1,7 +1,7 @@
 """Run a shell command at the workspace root with a timeout, killing its whole process group.
 
 Used by the run_command tool and the hook dispatcher: the command runs through bash inside the
-OS sandbox (`specloom.agent.os_sandbox`) unless the project opted out with `sandbox = "off"`;
+OS sandbox (`specloom.agent.os_sandbox`) unless the user opted out with SPECLOOM_SANDBOX=off;
 when the sandbox cannot run, the command is not run and the result says why (exit 126).
 Output is returned as bytes and never interpreted here.
 """

@@ -79,8 +79,13 @@ def _expand(reference: str, where: tuple[str, int, int, int], stack: tuple[Path,
     if not target.is_relative_to(context.root):
         report("K004", f"#[[file:{reference}]] resolves outside the workspace")
         return None
-    if not target.is_file():
-        report("K003", f"#[[file:{reference}]]: no such file in the workspace")
+    try:
+        is_file = target.is_file()
+    except OSError as exc:  # a name too long for the file system, a path through a file
+        report("K003", f"#[[file:{reference[:80]}]] cannot be looked up ({exc.strerror})")
+        return None
+    if not is_file:
+        report("K003", f"#[[file:{reference[:200]}]]: no such file in the workspace")
         return None
     if target in stack:
         report("K007", f"#[[file:{reference}]] leads back to a file already being inlined")

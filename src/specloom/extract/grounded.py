@@ -29,6 +29,7 @@ from pydantic_ai.messages import (
 )
 from pydantic_ai.models import Model
 
+from specloom import jsontext
 from specloom.extract.design_sections import architecture, data_models
 from specloom.extract.draft import (
     CriterionDraft,
@@ -140,7 +141,7 @@ def parse_answer(text: str, sheet: FactSheet) -> ExtractedSpec:
     if not match:
         raise ValueError("no JSON object found")
     try:
-        data = json.loads(match.group(0))
+        data = jsontext.loads(match.group(0))
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON: {exc.msg} at line {exc.lineno}") from None
     if not isinstance(data, dict) or not isinstance(data.get("requirements"), list):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from specloom import jsontext
 from specloom.integrations.commands import COMMANDS, Command
 from specloom.spec.files import write_atomic
 from specloom.spec.workspace import Workspace
@@ -115,7 +116,7 @@ class _Installer:
 
     def _load_manifest(self) -> dict[str, str]:
         try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            data = jsontext.loads(self.manifest_path.read_text(encoding="utf-8"))
             files = data.get("files", {}) if isinstance(data, dict) else {}
             return {str(k): str(v) for k, v in files.items()}
         except (OSError, ValueError):
@@ -151,7 +152,7 @@ class _Installer:
         path = self.root / relative
         key = f"{relative}#{table}.{SERVER_NAME}"
         try:
-            data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+            data = jsontext.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
         except ValueError as exc:
             self.results.append(WriteResult(key, "kept", f"not valid JSON, left alone: {exc}"))
             return
@@ -199,7 +200,7 @@ def installed_paths(root: Path) -> frozenset[str]:
     """The files specloom wrote (or merged its entry into) for agents, from the manifest:
     workspace-relative paths, without the `#entry` part."""
     try:
-        data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        data = jsontext.loads((root / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return frozenset()
     files = data.get("files", {}) if isinstance(data, dict) else {}

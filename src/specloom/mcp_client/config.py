@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from specloom import jsontext
 from specloom.spec.workspace import Workspace
 
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -98,7 +99,7 @@ def _read_servers(path: Path, shown: str, findings: list[Finding]) -> dict[str, 
     if not path.is_file():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = jsontext.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         findings.append(Finding("M001", f"{shown}:{exc.lineno}", f"not valid JSON: {exc.msg}"))
         return {}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from specloom import jsontext
 from specloom.spec.files import write_atomic
 
 MANIFEST_PATH = ".kiro/specloom/manifest.json"
@@ -43,7 +44,7 @@ class WriteManifest:
 
     def _load(self) -> dict[str, str]:
         try:
-            data = json.loads(self.location.read_text("utf-8"))
+            data = jsontext.loads(self.location.read_text("utf-8"))
         except (OSError, ValueError):
             return {}
         files = data.get("files") if isinstance(data, dict) else None

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from specloom import jsontext
 from specloom.repository import git_listed_files
 
 MAX_FILES = 200_000
@@ -319,7 +320,7 @@ def _json(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        data = json.loads(_text(path))
+        data = jsontext.loads(_text(path))
     except json.JSONDecodeError:
         return {}
     return data if isinstance(data, dict) else {}

@@ -157,7 +157,7 @@ def _settings_from(table: dict[str, Any], where: str, sources: tuple[str, ...]) 
     known = {"select", "extend-select", "ignore", "severity", "fail-on", "fail_on"}
     # keys other commands read from the same table (model, run, verify, the agent's shell)
     others = {"check", "model", "models", "base-url", "test-command", "run-test-command",
-              "commands"}
+              "commands", "sandbox", "sandbox-network"}
     unknown = sorted(set(table) - known - others)
     if unknown:
         listed = sorted((known | others) - {"fail_on", "models", "check"})

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from specloom import jsontext
 from specloom.spec.source import Problem
 
 WORKFLOW_TYPES = ("requirements-first", "design-first", "fast-task")
@@ -139,7 +140,7 @@ def parse_json_object(text: str, what: str) -> tuple[dict[str, Any], tuple[Probl
     if not text.strip():
         return {}, ()
     try:
-        value = json.loads(text)
+        value = jsontext.loads(text)
     except json.JSONDecodeError as exc:
         return {}, (Problem("S008", exc.lineno, f"{what} is not valid JSON: {exc.msg}",
                             "fix the JSON syntax (a trailing comma or a missing quote?)",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from specloom import jsontext
 from specloom.spec.files import write_atomic
 
 STORE_PATH = Path(".kiro") / "specloom" / "trace" / "fingerprints.json"
@@ -51,7 +52,7 @@ class FingerprintStore:
         if not path.is_file():
             return cls(path, {})
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = jsontext.loads(path.read_text(encoding="utf-8"))
             specs = {name: {cid: _verified(entry) for cid, entry in criteria.items()}
                      for name, criteria in data.get("specs", {}).items()}
         except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:

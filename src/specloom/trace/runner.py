@@ -6,7 +6,6 @@ Whatever goes wrong (a collection error, a crash, a timeout, a missing report) b
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -18,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from specloom import jsontext
 from specloom.trace.junit_input import parse_junit
 
 OUTPUT_TAIL = 2000
@@ -116,7 +116,7 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 def _read_plugin_report(path: Path, outcome: RunOutcome) -> None:
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = jsontext.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         outcome.error = f"unreadable pytest report: {exc}"
         return

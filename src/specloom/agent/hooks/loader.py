@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from specloom import jsontext
 from specloom.agent.hooks.model import DEFAULT_TIMEOUT, EVENTS, TOOL_TYPES, Hook
 from specloom.quality.diagnostic import Diagnostic
 from specloom.quality.rule import Severity
@@ -65,7 +66,7 @@ def _load_file(path: Path, shown: str) -> tuple[list[Hook], list[Diagnostic]]:
     except (OSError, UnicodeDecodeError) as exc:
         return [], [_diagnostic("H006", shown, 1, f"cannot read hook file: {exc}")]
     try:
-        data = json.loads(text)
+        data = jsontext.loads(text)
     except json.JSONDecodeError as exc:
         return [], [_diagnostic("H001", shown, exc.lineno, f"invalid JSON: {exc.msg}", exc.colno)]
     entries = _entries(data, path.name)
