@@ -2,22 +2,23 @@
 
 Shared by every scanner (trace links, extraction, the agent's repository map, `init`), so
 `.gitignore` is honoured the same way everywhere. Outside a git repository it returns None
-and each caller walks the folder with its own skip rules.
+and each caller walks the folder with its own skip rules. git runs through `run_git`, so the
+repository's config cannot make the listing run a program (fsmonitor, hooks, ...).
 """
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
+
+from specloom.gitrun import GitRunError, run_git
 
 
 def git_listed_files(folder: Path, timeout: float = 60) -> list[str] | None:
     """Paths relative to `folder` (forward slashes), or None when git cannot list them."""
     try:
-        done = subprocess.run(
-            ["git", "ls-files", "-co", "--exclude-standard", "-z", "--", "."], cwd=folder,
-            capture_output=True, timeout=timeout, check=False)
-    except (OSError, subprocess.SubprocessError):
+        done = run_git(folder, "ls-files", "-co", "--exclude-standard", "-z", "--", ".",
+                       timeout=timeout)
+    except GitRunError:
         return None
     if done.returncode != 0:
         return None

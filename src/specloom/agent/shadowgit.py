@@ -1,29 +1,30 @@
 """A private git repository under `.kiro/specloom/checkpoints/` that looks at the workspace.
 
 Every git call runs with `--git-dir` set to the shadow repository, `--work-tree` set to the
-workspace root and its own index file, and with the user's GIT_* variables removed, so the
-user's own repository (index, branches, stash, hooks) is never read or written. Files are
-stored byte for byte (no eol or filter conversion). This module must not run git anywhere else.
+workspace root and its own index file, and through `specloom.gitrun.run_git` (the user's GIT_*
+variables removed, fsmonitor, hooks, filters, textconv and external diff disabled), so the
+user's own repository (index, branches, stash, hooks) is never read or written, and a shadow
+repository planted in a workspace specloom did not write cannot make git run a program. Files
+are stored byte for byte (no eol or filter conversion). This module must not run git anywhere
+else.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
+from specloom.gitrun import GitRunError, run_git
 from specloom.spec.workspace import Workspace
 
 STATE_DIR = ".kiro/specloom"
 CHECKPOINTS_DIR = f"{STATE_DIR}/checkpoints"
 ALWAYS_EXCLUDED = ("/.git/", f"/{STATE_DIR}/")
 _CONFIG = (
-    "-c", "core.autocrlf=false", "-c", "core.safecrlf=false", "-c", "core.quotepath=false",
-    "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", "-c", "gc.auto=0",
-    "-c", "core.untrackedCache=true", "-c", "pack.packSizeLimit=2g",
-    "-c", "user.name=specloom", "-c", "user.email=specloom@localhost",
-    "-c", "commit.gpgsign=false", "-c", "advice.addEmbeddedRepo=false",
+    ("core.autocrlf", "false"), ("core.safecrlf", "false"), ("core.quotepath", "false"),
+    ("core.untrackedCache", "true"), ("pack.packSizeLimit", "2g"),
+    ("user.name", "specloom"), ("user.email", "specloom@localhost"),
+    ("commit.gpgsign", "false"), ("advice.addEmbeddedRepo", "false"),
 )
 
 
@@ -37,7 +38,6 @@ class ShadowGit:
         self.base = workspace.root / CHECKPOINTS_DIR
         self.git_dir = self.base / "git"
         self.index = self.base / "index"
-        self._env: dict[str, str] | None = None
 
     def ensure(self) -> None:
         """Create the shadow repository on first use."""
@@ -55,13 +55,13 @@ class ShadowGit:
 
     def run(self, *args: str, input_bytes: bytes | None = None, index: Path | None = None,
             bare: bool = False, check: bool = True) -> bytes:
-        command = ["git", *_CONFIG]
-        if not bare:
-            command += [f"--git-dir={self.git_dir}", f"--work-tree={self.root}"]
-        env = self._environment()
-        env["GIT_INDEX_FILE"] = str(index or self.index)
-        done = subprocess.run([*command, *args], cwd=self.root, env=env, input=input_bytes,
-                              capture_output=True, check=False)
+        location = [] if bare else [f"--git-dir={self.git_dir}", f"--work-tree={self.root}"]
+        try:
+            done = run_git(self.root, *args, location=location, config=_CONFIG,
+                           env={"GIT_INDEX_FILE": str(index or self.index)},
+                           input_bytes=input_bytes, timeout=None)
+        except GitRunError as exc:
+            raise ShadowGitError(f"{exc} (checkpoint repository)") from None
         if check and done.returncode != 0:
             message = done.stderr.decode("utf-8", "replace").strip()
             raise ShadowGitError(f"git {args[0]} failed in the checkpoint repository: {message}")
@@ -85,11 +85,3 @@ class ShadowGit:
         out = self.run("check-ignore", "-z", "--stdin", "--no-index", input_bytes=data,
                        check=False)
         return {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
-
-    def _environment(self) -> dict[str, str]:
-        if self._env is None:
-            env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-            env["GIT_CONFIG_NOSYSTEM"] = "1"
-            env["GIT_TERMINAL_PROMPT"] = "0"
-            self._env = env
-        return dict(self._env)

@@ -1,10 +1,15 @@
-"""The few git queries trace needs, run as subprocesses; no git means None, not an error."""
+"""The few git queries trace needs, run as subprocesses; no git means None, not an error.
+
+Every query goes through `specloom.gitrun.run_git`: the inspected repository's config cannot
+make these read-only queries run a program (fsmonitor, filters, textconv, external diff, ...).
+"""
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from specloom.gitrun import GitRunError, run_git
 
 
 class GitError(Exception):
@@ -20,10 +25,9 @@ class Commit:
 
 def _git(root: Path, *args: str) -> str:
     try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=60,
-                                check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise GitError(f"git {args[0]}: {exc}") from None
+        result = run_git(root, *args, timeout=60)
+    except GitRunError as exc:
+        raise GitError(str(exc)) from None
     if result.returncode != 0:
         raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
     return result.stdout.decode("utf-8", "replace")
