@@ -17,7 +17,9 @@ from specloom.models.record import REDACTED, Recorder, RecordingModel
 from specloom.models.session import ModelSession, open_model_session
 from specloom.spec.workspace import Workspace
 
-SECRET = "sk-test-abcdefghijklmnop1234"
+# Not shaped like a provider key (the pattern pass would redact an `sk-...` value even without
+# the variable), so the byte-for-byte replay keeps it and only the variable makes it a secret.
+SECRET = "example-value-abcdefghijklmnop1234"
 
 
 class Summary(BaseModel):

@@ -4,7 +4,10 @@ A task's record lives at `.kiro/specloom/runs/<run-id>/tasks/<task-id>.json` and
 message history (serialised with pydantic-ai's `ModelMessagesTypeAdapter`), the state, the
 reason, the agent's claim, usage and the verification outcome. It is rewritten atomically after
 every agent turn, so a killed process leaves the last complete turn on disk. The run's own
-summary goes to `run.json` beside the model session's `meta.json`.
+summary goes to `run.json` beside the model session's `meta.json`. Both are written through
+`specloom.models.record.dumps_redacted`: every secret the process knows (environment, `.env`
+and configured secret files, pattern matches) is replaced by `[redacted]` in the messages (tool
+arguments, model text, file contents), the claim, the reason and the verification output.
 
 This module only reads and writes records; it never changes task status (that is
 `specloom.spec.task_status`) and never decides anything.
@@ -20,6 +23,7 @@ from typing import Any
 
 from pydantic_ai.messages import ModelMessage, ModelMessagesTypeAdapter
 
+from specloom.models.record import dumps_redacted, record_redactor
 from specloom.spec.files import write_atomic
 
 RUNS_DIR = Path(".kiro") / "specloom" / "runs"
@@ -72,7 +76,8 @@ def record_path(root: Path, run_id: str, task_id: str) -> Path:
 
 def save_record(root: Path, record: TaskRecord) -> None:
     record.updated = now()
-    data = json.dumps(record.to_json(), indent=1, ensure_ascii=False)
+    folder = run_dir(root, record.run_id)
+    data = dumps_redacted(record.to_json(), record_redactor(folder), indent=1)
     write_atomic(record_path(root, record.run_id, record.task), data.encode("utf-8"))
 
 
@@ -110,5 +115,6 @@ def done_summaries(root: Path, spec: str) -> list[tuple[str, str, str]]:
 
 
 def save_run_summary(root: Path, run_id: str, summary: dict[str, Any]) -> None:
-    data = json.dumps(summary, indent=1, ensure_ascii=False)
-    write_atomic(run_dir(root, run_id) / "run.json", data.encode("utf-8"))
+    folder = run_dir(root, run_id)
+    data = dumps_redacted(summary, record_redactor(folder), indent=1)
+    write_atomic(folder / "run.json", data.encode("utf-8"))

@@ -2,8 +2,10 @@
 
 `RecordingModel` wraps any pydantic-ai `Model` (a provider's, the embedded one, a `FunctionModel`)
 and writes every request and its response to `<run-dir>/NNNN.json`: messages, model, settings,
-request parameters, response, usage and timing. Values of API key and token environment
-variables are replaced by "[redacted]" before anything is written. `ReplayModel` answers from such
+request parameters, response, usage and timing. Every secret the process knows (see
+`specloom.agent.redact`: key and token environment variables, values shaped like keys, `.env`
+and configured secret files, and pattern matches) is replaced by "[redacted]" in every string,
+mapping key and number before anything is written. `ReplayModel` answers from such
 a record, in order, without calling any model, and fails with `ReplayError` as soon as the
 workflow sends something other than what was recorded.
 
@@ -13,7 +15,6 @@ This module must not call a model itself, and must never write a secret to disk.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections.abc import AsyncGenerator, Iterable, Mapping
@@ -34,13 +35,13 @@ from pydantic_ai.models.wrapper import WrapperModel
 from pydantic_ai.profiles import ModelProfile
 from pydantic_ai.settings import ModelSettings
 
+from specloom.agent.redact import Redactor
 from specloom.models.errors import ModelCallError, ReplayError
-from specloom.models.providers import KEY_VARIABLES
 from specloom.models.usage import UsageTotals
 from specloom.models.whole_answer import WholeAnswerModel
 
 REDACTED = "[redacted]"
-_SECRET_NAME = re.compile(r"(API_KEY|_TOKEN|SECRET|PASSWORD)", re.IGNORECASE)
+RUNS_PARTS = (".kiro", "specloom", "runs")
 _SECRET_HEADER = re.compile(r"^(authorization|x-api-key|api-key|cookie)$", re.IGNORECASE)
 # Fields that differ between two runs of the same workflow; ignored when matching a replay.
 VOLATILE_KEYS = frozenset({"timestamp", "run_id", "conversation_id", "history_digest"})
@@ -60,25 +61,47 @@ def profile_summary(model: Model) -> dict[str, Any]:
 # ---- redaction ---------------------------------------------------------------------------------
 
 def secret_values(env: Mapping[str, str] | None = None) -> list[str]:
-    """Values of key and token environment variables, longest first (8 characters or more)."""
-    env = os.environ if env is None else env
-    names = {n for n in env if n in KEY_VARIABLES or _SECRET_NAME.search(n)}
-    values = {env[n] for n in names if len(env[n]) >= 8}
-    return sorted(values, key=len, reverse=True)
+    """Secret values of the environment (see `Redactor.from_environment`), longest first."""
+    return [value for value, _ in Redactor.from_environment(env).secrets]
 
 
-def redact(value: Any, secrets: list[str]) -> Any:
-    """`value` (JSON-like) with every secret string and auth header value replaced."""
-    if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, REDACTED)
-        return value
+def workspace_of(run_dir: Path) -> Path | None:
+    """The workspace root of a run folder `<root>/.kiro/specloom/runs/<id>`, else None."""
+    parts = run_dir.parts
+    if len(parts) > len(RUNS_PARTS) + 1 and parts[-4:-1] == RUNS_PARTS:
+        return run_dir.parents[3]
+    return None
+
+
+def record_redactor(run_dir: Path, secrets: list[str] | None = None) -> Redactor:
+    """What every file of a run folder is redacted with: the process's secrets, the workspace's
+    `.env` and secret files, and `secrets`; placeholders are the plain `[redacted]`."""
+    redactor = Redactor.from_environment(root=workspace_of(run_dir), named=False)
+    return redactor.with_values(secrets or ())
+
+
+def redact(value: Any, secrets: list[str] | Redactor) -> Any:
+    """`value` (JSON-like) with every secret (in strings, keys and numbers) and every auth
+    header value replaced."""
+    redactor = secrets if isinstance(secrets, Redactor) else Redactor(
+        (), named=False).with_values(secrets)
+    return redactor.redact_json(_without_auth_headers(value))
+
+
+def _without_auth_headers(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return {str(k): REDACTED if _SECRET_HEADER.match(str(k)) else redact(v, secrets)
+        return {k: REDACTED if _SECRET_HEADER.match(str(k)) else _without_auth_headers(v)
                 for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [redact(v, secrets) for v in value]
+        return [_without_auth_headers(v) for v in value]
     return value
+
+
+def dumps_redacted(data: Any, redactor: Redactor, *, indent: int = 2) -> str:
+    """`data` as JSON with every secret removed; if a secret survives in the JSON text (through
+    escaping), the text itself is redacted, even if that leaves it unreadable."""
+    text = json.dumps(redact(data, redactor), indent=indent, ensure_ascii=False)
+    return redactor(text) if redactor.leaks(text) else text
 
 
 def _jsonable(value: Any) -> Any:
@@ -163,7 +186,7 @@ class Recorder:
         if not self.write:
             return
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(redact(data, self.secrets), indent=2, ensure_ascii=False) + "\n"
+        text = dumps_redacted(data, record_redactor(self.run_dir, self.secrets)) + "\n"
         tmp = self.run_dir / f".{name}.tmp"
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(self.run_dir / name)
@@ -311,6 +334,8 @@ class ReplayModel(WholeAnswerModel):
     def _check(self, call: dict[str, Any], messages: list[ModelMessage]) -> None:
         sent = _comparable(dump_messages(messages))
         recorded = _comparable(call["messages"])
+        if sent != recorded:  # the record holds redacted text: compare what it would hold
+            sent = _comparable(redact(dump_messages(messages), record_redactor(self.run_dir)))
         if sent != recorded:
             where = _first_difference(recorded, sent)
             raise ReplayError(
