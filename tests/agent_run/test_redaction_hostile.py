@@ -190,3 +190,19 @@ def test_replay_of_a_record_with_redacted_input_still_matches(tmp_path: Path) ->
     replay = ReplayModel(run_dir)
     response = asyncio.run(model_request(replay, [ModelRequest(parts=[UserPromptPart(prompt)])]))
     assert response.parts == [TextPart("ok")]
+
+
+
+def test_the_file_tools_redact_values_from_the_workspace_env_file(tmp_path: Path) -> None:
+    """The model never reads a `.env` value back: tool output is redacted, not only records."""
+    from specloom.agent.permissions import Permissions
+    from specloom.agent.tools import AgentTools
+    from specloom.spec.workspace import Workspace
+
+    secret = "q7Vb2Lx9Rt4Wm8Kp3Zs6"
+    (tmp_path / ".env").write_text(f"PAYMENTS_ID={secret}\n")
+    (tmp_path / "notes.txt").write_text(f"the id is {secret}\n")
+    tools = AgentTools(Workspace(tmp_path), permissions=Permissions(), hooks=None,
+                       approver=None, checkpoints=None)
+    result = tools.read_file("notes.txt")
+    assert result.ok and "the id is" in result.output and secret not in result.output

@@ -71,7 +71,7 @@ class AgentTools:
         self.hooks = hooks
         self.approver = approver
         self.checkpoints = checkpoints
-        self.redact = redactor or Redactor.from_environment()
+        self.redact = redactor or Redactor.from_environment(root=workspace.root)
         self.max_output = max_output
 
     def begin_turn(self, label: str) -> Checkpoint | None:

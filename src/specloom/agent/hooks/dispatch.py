@@ -30,7 +30,7 @@ class HookDispatcher:
                  sandbox: SandboxConfig | None = None) -> None:
         self.workspace = workspace
         self.hooks = tuple(hooks)
-        self.redact = redactor or Redactor.from_environment()
+        self.redact = redactor or Redactor.from_environment(root=workspace.root)
         self.sandbox = sandbox if sandbox is not None else _sandbox_settings(workspace)
 
     def matching(self, event: HookEvent) -> list[Hook]:
