@@ -49,7 +49,7 @@ def swap_for_link(root: Path, outside: Path) -> Approver:
     return approve
 
 
-@pytest.mark.req("task-runner", "6.1")
+@pytest.mark.req("task-runner", "6.1", "6.8")
 def test_write_refused_when_folder_becomes_symlink_during_approval(root: Path,
                                                                      outside: Path) -> None:
     tools = tools_for(root, Permissions(mode="supervised"), swap_for_link(root, outside))
@@ -61,7 +61,7 @@ def test_write_refused_when_folder_becomes_symlink_during_approval(root: Path,
     assert list(outside.iterdir()) == []
 
 
-@pytest.mark.req("task-runner", "6.1")
+@pytest.mark.req("task-runner", "6.1", "6.8")
 def test_edit_refused_when_folder_becomes_symlink_during_approval(root: Path,
                                                                     outside: Path) -> None:
     (outside / "file.txt").write_text("inside\n")  # same content: a stale check can't save it
@@ -83,6 +83,7 @@ def test_symlinks_inside_the_workspace_still_work(root: Path) -> None:
 
 # -- 2. hard links to files outside the workspace ---------------------------------------------
 
+@pytest.mark.req("task-runner", "6.7")
 def test_hard_link_to_outside_file_is_neither_read_nor_written(root: Path,
                                                                outside: Path) -> None:
     secret = outside / "secret.txt"
@@ -114,6 +115,7 @@ GOVERNING_WRITES = [
 
 @pytest.mark.parametrize(("path", "content"), GOVERNING_WRITES,
                          ids=["test-command", "allow-list", "steering", "agents-md"])
+@pytest.mark.req("task-runner", "6.9")
 @pytest.mark.parametrize("mode", ["autopilot", "supervised"])
 def test_governing_files_refused_without_an_approver(root: Path, path: str, content: str,
                                                      mode: str) -> None:
@@ -139,6 +141,7 @@ def test_ordinary_pyproject_edit_needs_no_extra_approval(root: Path) -> None:
     assert "attrs" in (root / "pyproject.toml").read_text()
 
 
+@pytest.mark.req("task-runner", "6.9")
 def test_governing_write_asks_each_time_even_in_autopilot_with_trust(root: Path) -> None:
     asked: list[ApprovalRequest] = []
     answers = iter([True, False])
@@ -158,6 +161,7 @@ def test_governing_write_asks_each_time_even_in_autopilot_with_trust(root: Path)
     assert tools.write_file("other.txt", "x").ok and len(asked) == 2  # ordinary: no prompt
 
 
+@pytest.mark.req("task-runner", "6.9")
 def test_governing_file_through_inside_symlink_is_still_governed(root: Path) -> None:
     os.symlink("pyproject.toml", root / "config.toml")
     result = tools_for(root).write_file("config.toml", PYPROJECT.replace("pytest -q", "true"))

@@ -84,6 +84,7 @@ def sh(command: str, root: Path, config: SandboxConfig | None = None) -> tuple[i
     return result.code, result.output.decode()
 
 
+@pytest.mark.req("task-runner", "6.12")
 @needs_bwrap
 def test_writes_inside_the_workspace_work_and_outside_fail(workspace: Path, tmp_path: Path,
                                                            host_dir: Path) -> None:
@@ -105,6 +106,7 @@ def test_reading_etc_works_and_tmp_is_private(workspace: Path) -> None:
     assert not Path("/tmp/seen").exists()
 
 
+@pytest.mark.req("task-runner", "6.12")
 @needs_bwrap
 def test_the_network_is_off_unless_configured(workspace: Path, listener: int) -> None:
     connect = ("exec 3<>/dev/tcp/127.0.0.1/" + str(listener) + " && echo connected")
@@ -126,6 +128,7 @@ def test_git_and_pyproject_are_read_only_inside(workspace: Path) -> None:
     assert (workspace / "pyproject.toml").exists()
 
 
+@pytest.mark.req("task-runner", "6.12")
 @needs_bwrap
 def test_hook_commands_run_in_the_sandbox(workspace: Path, host_dir: Path) -> None:
     outside = host_dir / "hook-outside.txt"
@@ -144,6 +147,7 @@ def test_hook_commands_run_in_the_sandbox(workspace: Path, host_dir: Path) -> No
     assert len(outcome.errors) == 1 and "Read-only file system" in outcome.errors[0]
 
 
+@pytest.mark.req("task-runner", "6.13")
 def test_missing_bwrap_fails_closed_with_the_fix(workspace: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(workspace))  # no bwrap on this PATH

@@ -49,7 +49,7 @@ def permissions(root: Path, pyproject: str, mode: str = "autopilot") -> Permissi
     return Permissions.from_config(Workspace(root), mode, interactive=False)
 
 
-@pytest.mark.req("task-runner", "6.4")
+@pytest.mark.req("task-runner", "6.4", "6.10")
 @pytest.mark.parametrize("command", DENIED_FORMS)
 def test_denied_program_is_refused_in_every_form(tmp_path: Path, command: str) -> None:
     decision = permissions(tmp_path, DENY_RM).check_command(command)
@@ -57,7 +57,7 @@ def test_denied_program_is_refused_in_every_form(tmp_path: Path, command: str) -
     assert "command refused" in decision.reason
 
 
-@pytest.mark.req("task-runner", "6.4")
+@pytest.mark.req("task-runner", "6.4", "6.11")
 @pytest.mark.parametrize("command", CANNOT_JUDGE)
 def test_what_cannot_be_judged_is_refused_with_why_and_how(tmp_path: Path, command: str) -> None:
     decision = permissions(tmp_path, DENY_RM).check_command(command)
@@ -68,7 +68,7 @@ def test_what_cannot_be_judged_is_refused_with_why_and_how(tmp_path: Path, comma
 ALLOW = '[tool.specloom.commands]\nallow = ["ruff *", "pytest*", "echo *"]\n'
 
 
-@pytest.mark.req("task-runner", "6.4")
+@pytest.mark.req("task-runner", "6.4", "6.10")
 @pytest.mark.parametrize(("command", "allowed"), [
     ("ruff check . && pytest -q", True),
     ("ruff check . || echo failed", True),
