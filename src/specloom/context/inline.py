@@ -71,6 +71,9 @@ def _expand(reference: str, where: tuple[str, int, int, int], stack: tuple[Path,
         problems.append(steering_diagnostic(code, source, line, message,
                                             column=column, width=width))
 
+    if "\x00" in reference:
+        report("K003", "#[[file:...]] holds a NUL character; name a real file")
+        return None
     try:
         target = (context.root / reference).resolve()
     except (OSError, RuntimeError):  # a symlink loop: Python 3.11 raises RuntimeError

@@ -157,6 +157,9 @@ def _parse(path: Path, name: str, display: str, scope: str,
 def _yaml_mapping(header: str, display: str) -> tuple[dict[str, Any], Diagnostic | None]:
     try:
         data = yaml.safe_load(header) if header.strip() else {}
+    except RecursionError:  # nesting deeper than the YAML parser can follow
+        return {}, steering_diagnostic(
+            "K001", display, 2, "front matter is nested too deeply to read; file not loaded")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = 2 + (mark.line if mark is not None else 0)
