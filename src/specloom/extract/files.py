@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from specloom.repository import git_listed_files
+from specloom.spec.source import FileRefused, read_bounded
 
 PYTHON_SUFFIXES = (".py",)
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "dist", "build",
@@ -42,7 +43,9 @@ def read_source(path: Path) -> SourceFile | str:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return f"larger than {MAX_FILE_BYTES // 1_000_000} MB"
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_FILE_BYTES)  # a regular file only, never a FIFO
+    except FileRefused as exc:
+        return exc.reason
     except OSError as exc:
         return f"unreadable: {exc.strerror or exc}"
     if b"\0" in data[:8192]:

@@ -21,8 +21,11 @@ from typing import Any
 
 from specloom import jsontext
 from specloom.repository import git_listed_files
+from specloom.spec.source import read_bounded
 
 MAX_FILES = 200_000
+README_BYTES = 1_000_000
+MANIFEST_BYTES = 5_000_000
 OWN_OUTPUTS = (".kiro/steering/", ".kiro/specloom/")
 SKIP_FOLDERS = frozenset({"node_modules", "venv", "env", "__pycache__", "site-packages", "target",
                           "dist", "build", "vendor"})
@@ -171,7 +174,7 @@ def readme_summary(folder: Path) -> str | None:
         path = folder / name
         if path.is_file():
             try:
-                text = path.read_text("utf-8", errors="replace")
+                text = read_bounded(path, README_BYTES).decode("utf-8", errors="replace")
             except OSError:
                 return None
             return _first_prose_line(text)
@@ -301,8 +304,8 @@ def _go_commands(root: Path) -> list[Command]:
 # -- reading helpers --------------------------------------------------------------------------
 
 def _text(path: Path) -> str:
-    try:
-        return path.read_text("utf-8", errors="replace")
+    try:  # manifests from the repository: bounded, regular files only
+        return read_bounded(path, MANIFEST_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return ""
 

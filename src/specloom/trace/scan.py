@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from specloom.spec.source import FileRefused, read_bounded
 from specloom.trace.generic_scan import scan_generic
 from specloom.trace.links import Link, ScanProblem
 from specloom.trace.python_scan import scan_python
@@ -26,12 +27,14 @@ def scan_links(root: Path) -> LinkScan:
     problems: list[ScanProblem] = []
     files = source_files(root)
     for relative in files:
-        try:
-            data = (root / relative).read_bytes()
+        try:  # stat first: an oversized file, a FIFO or a device in the checkout is never read
+            data = read_bounded(root / relative, MAX_FILE_BYTES)
+        except FileRefused:
+            continue  # not source text that could hold a link
         except OSError as exc:
             problems.append(ScanProblem(relative, 1, f"cannot read: {exc.strerror or exc}"))
             continue
-        if len(data) > MAX_FILE_BYTES or not any(needle in data for needle in NEEDLES):
+        if not any(needle in data for needle in NEEDLES):
             continue
         text = data.decode("utf-8", errors="replace")
         found, found_problems = (scan_python(relative, text) if relative.endswith((".py", ".pyi"))
