@@ -193,8 +193,10 @@ def _detect_secrets_plugins() -> tuple[Any, ...]:
     except ImportError:  # pragma: no cover - a declared dependency
         return ()
     skipped = {"IPPublicDetector", "PrivateKeyDetector"}  # IPs are not secrets; PEM done above
-    classes: list[Any] = [cls for cls in get_mapping_from_secret_type_to_class().values()
-                          if issubclass(cls, RegexBasedDetector) and cls.__name__ not in skipped]
+    mapping: dict[Any, Any] = dict(get_mapping_from_secret_type_to_class())
+    classes: list[Any] = [plugin for plugin in mapping.values()
+                          if issubclass(plugin, RegexBasedDetector)
+                          and plugin.__name__ not in skipped]
     return tuple(cls() for cls in classes)
 
 
