@@ -206,3 +206,20 @@ def test_the_file_tools_redact_values_from_the_workspace_env_file(tmp_path: Path
                        approver=None, checkpoints=None)
     result = tools.read_file("notes.txt")
     assert result.ok and "the id is" in result.output and secret not in result.output
+
+
+def test_values_written_in_mcp_server_settings_are_secrets(tmp_path: Path) -> None:
+    from specloom.agent.redact import Redactor, mcp_config_secrets
+
+    settings = tmp_path / ".kiro" / "settings"
+    settings.mkdir(parents=True)
+    (settings / "mcp.json").write_text(json.dumps({"mcpServers": {
+        "docs": {"command": "uvx", "env": {"DOCS_TOKEN": "n8Ww2kQ4pZ7rTb1x", "REF": "${TOKEN}"}},
+        "remote": {"url": "https://example.invalid/mcp",
+                   "headers": {"Authorization": "Bearer 3fKq9Lm2Xv7Rt5Yw"}}}}))
+    found = mcp_config_secrets(tmp_path, home=tmp_path / "nohome")
+    assert "n8Ww2kQ4pZ7rTb1x" in found and "3fKq9Lm2Xv7Rt5Yw" in found
+    assert "${TOKEN}" not in found
+    redact = Redactor.from_environment({}, root=tmp_path)
+    text = redact("token n8Ww2kQ4pZ7rTb1x and header Bearer 3fKq9Lm2Xv7Rt5Yw")
+    assert "n8Ww2kQ4pZ7rTb1x" not in text and "3fKq9Lm2Xv7Rt5Yw" not in text

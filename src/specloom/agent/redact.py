@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from specloom import jsontext
 from specloom.models.providers import KEY_VARIABLES
 
 SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL", re.IGNORECASE)
@@ -152,6 +153,46 @@ def env_file_secrets(root: Path) -> dict[str, str]:
     return found
 
 
+MCP_CONFIG_FILES = (Path(".kiro") / "settings" / "mcp.json",)
+_ONLY_REFERENCE = re.compile(r"\s*(?:\$\{[A-Za-z_][A-Za-z0-9_]*\}\s*)+")
+
+
+def mcp_config_secrets(root: Path | None, home: Path | None = None) -> dict[str, str]:
+    """Secret values (value -> name) written literally in the `env` and `headers` of MCP
+    servers (`.kiro/settings/mcp.json` of the workspace and of the user); a value that is only
+    `${VAR}` references holds no secret of its own (the variable is covered by the environment).
+    A header such as `Bearer <token>` also yields the token alone."""
+    found: dict[str, str] = {}
+    folders = [f for f in (root, home if home is not None else Path.home()) if f is not None]
+    for folder in folders:
+        for relative in MCP_CONFIG_FILES:
+            text = _read_small(folder / relative)
+            if not text:
+                continue
+            try:
+                data = jsontext.loads(text)
+            except ValueError:
+                continue
+            servers = data.get("mcpServers") if isinstance(data, dict) else None
+            if not isinstance(servers, dict):
+                continue
+            for server, config in servers.items():
+                if not isinstance(config, dict):
+                    continue
+                for table in ("env", "headers"):
+                    values = config.get(table)
+                    if not isinstance(values, dict):
+                        continue
+                    for key, value in values.items():
+                        if not isinstance(value, str) or _ONLY_REFERENCE.fullmatch(value):
+                            continue
+                        name = f"MCP_{server}_{key}".upper()
+                        for candidate in (value, value.split()[-1] if value.split() else ""):
+                            if _file_secret(name, candidate):
+                                found.setdefault(candidate.strip(), name)
+    return found
+
+
 def secret_file_paths(root: Path | None, environ: Mapping[str, str]) -> list[Path]:
     """Secret files configured in the environment and the workspace settings."""
     paths = [Path(p).expanduser() for p in environ.get(SECRET_FILES_VARIABLE, "").split(
@@ -248,6 +289,9 @@ class Redactor:
                 found.setdefault(value, name)
         for value, name in secret_file_secrets(secret_file_paths(root, env)).items():
             found.setdefault(value, name)
+        if root is not None:
+            for value, name in mcp_config_secrets(root).items():
+                found.setdefault(value, name)
         for value, name in (extra or {}).items():
             if len(value.strip()) >= MIN_SECRET_LENGTH:
                 found.setdefault(value, name)

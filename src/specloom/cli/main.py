@@ -70,6 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:
+        from specloom.spec.source import FileRefused
+
+        if isinstance(exc, FileRefused):  # oversized or not a regular file: the input's fault
+            print(f"specloom: error: {exc.reason}; {exc.hint}", file=sys.stderr)
+            return EXIT_USAGE
         if not _environment_error(exc):
             return _internal_error(exc)
         where = f"{exc.filename}: " if exc.filename else ""

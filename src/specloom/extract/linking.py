@@ -17,6 +17,7 @@ from pathlib import Path
 
 from specloom.extract.facts import Fact, FactSheet
 from specloom.spec.files import replace_if_unchanged
+from specloom.spec.source import read_bounded
 
 LINKABLE_KINDS = frozenset({"function", "method", "route", "command", "exception",
                             "data_model", "class"})
@@ -129,7 +130,7 @@ def insert_tags(root: Path, spec: str, links: Sequence[CriterionLink]) -> list[T
 
 def _tag_file(file: Path, display: str, spec: str,
               tests: Mapping[str, list[str]]) -> list[TagEdit]:
-    original = file.read_bytes()
+    original = read_bounded(file)
     text = original.decode("utf-8")
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)

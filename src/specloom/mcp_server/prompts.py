@@ -7,6 +7,7 @@ phase requests are used, so an agent writing a document through MCP gets the sam
 
 from __future__ import annotations
 
+from specloom.spec.source import read_text_bounded
 from specloom.spec.workspace import Workspace
 
 PHASES = ("requirements", "bugfix", "design", "tasks")
@@ -31,7 +32,10 @@ def _earlier_documents(ws: Workspace, spec: str, phase: str) -> list[tuple[str, 
     for earlier in EARLIER[phase]:
         file = ws.spec_dir(spec) / f"{earlier}.md"
         if file.is_file():
-            found.append((earlier, file.read_text(encoding="utf-8-sig", errors="replace")))
+            try:
+                found.append((earlier, read_text_bounded(file)))
+            except OSError:  # oversized or unreadable: `check` reports it (S001)
+                continue
     return found
 
 

@@ -75,9 +75,14 @@ def read_document(workspace: Workspace, spec: str, document: str) -> str:
         raise ToolInputError(f"unknown document {document!r}; use one of: "
                              + ", ".join(SPEC_DOCUMENTS))
     file = workspace.spec_dir(name) / document
-    if not file.is_file():
+    if not file.exists() and not file.is_symlink():
         raise ToolInputError(f"{workspace.relative(file)} does not exist")
-    return file.read_text(encoding="utf-8-sig", errors="replace")
+    from specloom.spec.source import read_text_bounded
+
+    try:
+        return read_text_bounded(file)
+    except OSError as exc:
+        raise ToolInputError(f"{workspace.relative(file)}: {exc}") from None
 
 
 def check(workspace: Workspace, specs: Sequence[str] = (), fail_on: str | None = None,

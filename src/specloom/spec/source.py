@@ -211,3 +211,9 @@ def read_source(file: Path, display_path: str | None = None) -> ReadResult:
         return ReadResult(None, Problem("S001", 0, f"cannot read file: {reason}",
                                         "check that the file exists and is readable"))
     return decode(shown, data)
+
+
+def read_text_bounded(file: Path, limit: int = MAX_BYTES) -> str:
+    """The text of a regular file of at most `limit` bytes (a UTF-8 BOM dropped, undecodable
+    bytes replaced); raises `FileRefused` or `OSError` as `read_bounded` does."""
+    return read_bounded(file, limit).decode("utf-8-sig", errors="replace")

@@ -27,6 +27,7 @@ from pydantic_ai.settings import ModelSettings
 from specloom.quality.diagnostic import Diagnostic
 from specloom.quality.settings import CheckSettings
 from specloom.spec.files import replace_if_unchanged, write_atomic
+from specloom.spec.source import read_text_bounded
 from specloom.spec.workspace import Workspace
 from specloom.workflows import prompts
 from specloom.workflows.documents import Candidate, extract_document, judge
@@ -98,7 +99,10 @@ def read_earlier(authoring: Authoring, phase: Phase) -> list[tuple[Phase, str]]:
     for earlier in earlier_phases(authoring.workflow, phase):
         path = authoring.spec_dir / phase_file(earlier)
         if path.is_file():
-            found.append((earlier, path.read_text(encoding="utf-8", errors="replace")))
+            try:
+                found.append((earlier, read_text_bounded(path)))
+            except OSError:  # oversized or unreadable: `check` reports it (S001)
+                continue
     return found
 
 
@@ -119,7 +123,7 @@ def generate_phase(authoring: Authoring, phase: Phase) -> PhaseOutcome:
 
 def refine_phase(authoring: Authoring, phase: Phase, feedback: str) -> PhaseOutcome:
     """Revise the document now on disk according to the reviewer's feedback."""
-    current = document_path(authoring, phase).read_text(encoding="utf-8", errors="replace")
+    current = read_text_bounded(document_path(authoring, phase))
     request = prompts.refine_request(phase, current, feedback)
     return _run(authoring, phase, build_messages(authoring, phase, request))
 

@@ -22,7 +22,7 @@ from specloom.quality.rule import Severity
 from specloom.quality.settings import CheckSettings
 from specloom.spec.files import write_atomic
 from specloom.spec.loader import Spec, load_spec
-from specloom.spec.source import read_source
+from specloom.spec.source import read_source, read_text_bounded
 from specloom.spec.workspace import Workspace
 from specloom.workflows.approval import (
     approval_state,
@@ -148,7 +148,7 @@ def _generate_missing(authoring: Authoring, states: Mapping[Phase, str],
 def _review(authoring: Authoring, gate: Gate, phase: Phase, report: FlowReport) -> bool:
     """One gate round; True to keep going."""
     path = authoring.spec_dir / phase_file(phase)
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = read_text_bounded(path)
     findings = judge(authoring.workspace, authoring.spec_name, phase, text,
                      authoring.settings).findings
     decision = gate.review(path, text, findings, waiting_reason(reload(authoring), phase))
@@ -281,7 +281,10 @@ def _always_steering(workspace: Workspace) -> str:
     folder = workspace.kiro / "steering"
     blocks = []
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            text = read_text_bounded(path)
+        except OSError:  # oversized or not a file: `steering show` reports it
+            continue
         head = text.split("\n---", 1)[0] if text.startswith("---") else ""
         if "inclusion:" not in head or "inclusion: always" in head:
             blocks.append(f"## {path.name}\n{text.strip()}")
