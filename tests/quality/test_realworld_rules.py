@@ -411,3 +411,35 @@ def test_an_entity_introduced_in_the_trigger_is_not_a_system_name() -> None:
     assert glossary.is_instance_in_trigger("Invoice", "WHEN an Invoice is issued, ")
     assert not glossary.is_instance_in_trigger("Invoice", "WHEN the month ends, ")
     assert glossary.is_undefined("Billing Engine", glossary.defined_names(["Cart_Service"]))
+
+
+def test_an_entity_introduced_in_the_trigger_matches_across_markup_and_line_breaks() -> None:
+    assert glossary.is_instance_in_trigger("Cart_Service", "WHEN a **Cart\n  Service** fails, ")
+    assert glossary.is_instance_in_trigger("Pull Requests", "WHEN a pull request is merged, ")
+    assert not glossary.is_instance_in_trigger("Cart_Service", "WHEN a Cart fails, ")
+    assert not glossary.is_instance_in_trigger("Cart_Service", "WHEN a")
+
+
+def test_a_name_longer_than_the_term_bound_is_never_an_instance_in_the_trigger() -> None:
+    words = [f"Part{chr(ord('a') + i)}" for i in range(glossary.MAX_TERM_WORDS + 1)]
+    at_bound = " ".join(words[:-1])
+    assert glossary.is_instance_in_trigger(at_bound, f"WHEN a {at_bound} arrives, ")
+    too_long = " ".join(words)
+    assert not glossary.is_instance_in_trigger(too_long, f"WHEN a {too_long} arrives, ")
+
+
+def test_a013_on_a_200_kb_trigger_full_of_articles_takes_linear_time() -> None:
+    # Each article used to start a scan over the rest of the condition: about 20 s here.
+    clause = "the a " * 34_000  # 204 KB, 34,000 articles
+    assert len(clause) > 200_000
+    assert not glossary.is_instance_in_trigger("Stock_Robot", f"WHEN {clause}arrives, ")
+    assert glossary.is_instance_in_trigger("Order", f"WHEN {clause}an Order arrives, ")
+    doc = DOC.replace("1. WHEN an order arrives,", f"1. WHEN {clause}arrives,")
+    found: list[tuple[str, int]] = []
+
+    def emit(code: str, path: str, line: int, column: int, end: int, message: str,
+             hint: str) -> None:
+        found.append((code, line))
+
+    check_criteria_text(emit, parse_requirements(SourceText.from_text("r.md", doc)))
+    assert found == [("A013", 13)]

@@ -37,6 +37,66 @@ def test_pyproject_and_kiro_settings_are_merged(make_workspace: MakeWorkspace) -
     assert settings.severity_of("A001", Severity.WARNING) is Severity.ERROR
 
 
+def test_a_command_line_select_replaces_the_files_whole_selection() -> None:
+    configured = CheckSettings(select=("E",), extend_select=("A001",), ignore=("A006", "E002"),
+                               severity={"A006": Severity.ERROR}, fail_on=Severity.WARNING)
+    # as in ruff: --select drops the files' select, extend-select and ignore
+    settings = configured.with_overrides(["A006"], None, None)
+    assert (settings.select, settings.extend_select, settings.ignore) == (("A006",), (), ())
+    assert settings.enabled("A006")
+    assert not settings.enabled("A001")
+    assert not settings.enabled("E001")
+    # the command line's own extend-select and ignore still apply; severity and fail-on stay
+    settings = configured.with_overrides(["A"], ["A00"], None, ["E002"])
+    assert (settings.select, settings.extend_select, settings.ignore) == (
+        ("A",), ("E002",), ("A00",))
+    assert settings.enabled("A010") and settings.enabled("E002")
+    assert not settings.enabled("A006")
+    assert settings.severity_of("A006", Severity.WARNING) is Severity.ERROR
+    assert settings.fail_on is Severity.WARNING
+
+
+def test_without_a_command_line_select_the_command_line_adds_to_the_files() -> None:
+    configured = CheckSettings(select=("E",), extend_select=("A001",), ignore=("E002",))
+    settings = configured.with_overrides(None, ["E003"], "info", ["A005"])
+    assert settings.select == ("E",)
+    assert settings.extend_select == ("A001", "A005")
+    assert settings.ignore == ("E002", "E003")
+    assert settings.fail_on is Severity.INFO
+    assert settings.enabled("A001") and settings.enabled("A005") and settings.enabled("E001")
+    assert not settings.enabled("E002") and not settings.enabled("E003")
+
+
+def test_check_select_reports_a_rule_the_pyproject_ignores(
+        make_workspace: MakeWorkspace, capsys: pytest.CaptureFixture[str]) -> None:
+    from specloom.cli.main import main
+
+    files = good_spec()
+    files[".kiro/specs/cart/requirements.md"] = VAGUE
+    files["pyproject.toml"] = ('[tool.specloom]\nextend-select = ["A005"]\n'
+                               'ignore = ["A001"]\n')
+    workspace = make_workspace(files)
+    root = str(workspace.root)
+    assert main(["--root", root, "check", "--format", "json", "--select", "A00"]) == 0
+    out = capsys.readouterr().out
+    assert '"code": "A001"' in out
+    assert main(["--root", root, "check", "--format", "json", "--select", "A002"]) == 0
+    assert '"code": "A001"' not in capsys.readouterr().out
+    assert main(["--root", root, "check", "--format", "json", "--extend-select", "A0"]) == 0
+    assert '"code": "A001"' not in capsys.readouterr().out  # without --select the file's ignore holds
+
+
+def test_a_typo_in_the_files_is_an_error_even_under_a_command_line_select(
+        make_workspace: MakeWorkspace, capsys: pytest.CaptureFixture[str]) -> None:
+    from specloom.cli.main import main
+
+    files = good_spec()
+    files["pyproject.toml"] = '[tool.specloom]\nignore = ["A0O1"]\n'
+    workspace = make_workspace(files)
+    assert main(["--root", str(workspace.root), "check", "--select", "A001"]) == 2
+    assert "'A0O1' matches no rule code" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(("content", "expected"), [
     ('[tool.specloom]\nselect = "A001"\n', "must be a list"),
     ('[tool.specloom]\nfail-on = "fatal"\n', "unknown severity"),

@@ -238,6 +238,33 @@ def test_fenced_code_is_not_parsed() -> None:
     assert [c.text for c in doc.criteria()] == ["THE A SHALL b.", "THE A SHALL c."]
 
 
+@pytest.mark.parametrize(
+    ("opening", "inner", "closing"),
+    [
+        ("````markdown", "```", "````"),  # a longer fence shows a fenced example inside
+        ("````", "```text", "`````"),  # closed by a run at least as long
+        ("~~~~", "~~~", "~~~~"),
+        ("```", "~~~", "```"),  # the other character never closes
+        ("~~~", "```", "~~~"),
+        ("```", "``` not a fence", "```  "),  # text after the run: content; spaces are fine
+        ("  ````", "   ```", "````"),
+    ],
+)
+def test_only_a_matching_fence_closes_a_code_block(opening: str, inner: str,
+                                                   closing: str) -> None:
+    text = (
+        "### Requirement 1: Real\n#### Acceptance Criteria\n1. THE A SHALL b.\n"
+        f"{opening}\n{inner}\n### Requirement 9: Example only\n1. THE A SHALL never be read.\n"
+        f"{inner}\n2. THE A SHALL not be read either.\n{closing}\n"
+        "2. THE A SHALL c.\n"
+    )
+    doc = parse(text)
+
+    assert [r.number for r in doc.requirements] == ["1"]
+    assert [c.text for c in doc.criteria()] == ["THE A SHALL b.", "THE A SHALL c."]
+    assert doc.criteria()[1].line == 11
+
+
 @pytest.mark.req("spec-check", "2.1")
 def test_front_matter_is_skipped() -> None:
     text = "---\ntitle: cart\n---\n# Requirements Document\n### Requirement 1\n" \

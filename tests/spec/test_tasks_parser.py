@@ -258,6 +258,13 @@ def test_task_lines_inside_fences_are_ignored() -> None:
     assert [t.id for t in doc.tasks] == ["1"]
 
 
+def test_a_short_fence_inside_a_longer_one_does_not_end_it() -> None:
+    doc = parse("- [ ] 1. A\n````markdown\n```\n- [ ] 2. Example\n```\n- [ ] 3. Example\n"
+                "````\n- [ ] 4. B\n")
+
+    assert [t.id for t in doc.tasks] == ["1", "4"]
+
+
 def test_task_id_with_trailing_dot_on_a_sub_task() -> None:
     doc = parse("- [ ] 1. A\n  - [ ] 1.1. B\n")
 

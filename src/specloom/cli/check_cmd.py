@@ -65,7 +65,9 @@ def run_check(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise CliError(f"--jobs {args.jobs}: give a number of processes of 1 or more")
     try:
-        settings = load_settings(workspace.root).with_overrides(
+        configured = load_settings(workspace.root)
+        configured.require_known_codes()  # a typo in a file is an error even under --select
+        settings = configured.with_overrides(
             _codes(args.select), _codes(args.ignore), args.fail_on, _codes(args.extend_select))
         settings.require_known_codes()
         report = check_workspace(workspace, args.specs, settings, jobs=args.jobs)

@@ -95,12 +95,24 @@ def is_instance_in_trigger(system: str, condition: str) -> bool:
     """True when the condition introduces `system` with an article: "WHEN an Order is placed,
     THE Order SHALL ..." names a domain entity the reader has just met, not a component."""
     key = normalise(system)
-    if not key:
+    count = len(key.split())
+    if not key or count > MAX_TERM_WORDS:
         return False
     for match in _ARTICLE.finditer(condition):
-        if normalise(" ".join(condition[match.end():].split()[: len(key.split())])) == key:
+        # Read only the `count` words after the article, never the rest of the condition: a
+        # clause full of articles would otherwise cost time quadratic in its length.
+        words = []
+        for word in _WORD.finditer(condition, match.end()):
+            words.append(word.group())
+            if len(words) == count:
+                break
+        if normalise(" ".join(words)) == key:
             return True
     return False
 
 
+# A name longer than this (in normalised words) is never read as an entity the trigger
+# introduces; the bound keeps is_instance_in_trigger linear in the length of the condition.
+MAX_TERM_WORDS = 12
 _ARTICLE = re.compile(r"(?<![\w-])(?:a|an|A|An)\s+")
+_WORD = re.compile(r"\S+")

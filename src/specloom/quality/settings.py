@@ -4,7 +4,8 @@ Keys: `select`, `extend-select` and `ignore` (lists of rule codes, code prefixes
 "C00", or "ALL"), `severity` (a table from code or prefix to error|warning|info) and `fail-on`.
 Without `select`, the rules of the default tier run (see `tiers.py`); `extend-select` adds rules
 to whatever `select` gives, as in ruff. The specloom.toml file is read after pyproject.toml, so
-its keys win.
+its keys win. A `--select` on the command line replaces the files' whole selection (their
+`select`, `extend-select` and `ignore`), as ruff's does; see `CheckSettings.with_overrides`.
 """
 
 from __future__ import annotations
@@ -71,10 +72,21 @@ class CheckSettings:
     def with_overrides(self, select: list[str] | None, ignore: list[str] | None,
                        fail_on: str | None,
                        extend_select: list[str] | None = None) -> CheckSettings:
+        """These settings with the command line's options on top.
+
+        As in ruff, a `select` given on the command line starts the selection afresh: it
+        replaces the files' `select` and drops their `extend-select` and `ignore`, so
+        `--select A006` reports A006 even where a file ignores it. The command line's own
+        `extend_select` and `ignore` then apply; without a `select`, they add to the files'.
+        Severities and inline suppression comments are not part of the selection and stay.
+        """
+        base_select, base_extend, base_ignore = self.select, self.extend_select, self.ignore
+        if select:
+            base_select, base_extend, base_ignore = tuple(select), (), ()
         return CheckSettings(
-            select=tuple(select) if select else self.select,
-            ignore=self.ignore + tuple(ignore or ()),
-            extend_select=self.extend_select + tuple(extend_select or ()),
+            select=base_select,
+            ignore=base_ignore + tuple(ignore or ()),
+            extend_select=base_extend + tuple(extend_select or ()),
             severity=self.severity,
             fail_on=Severity.parse(fail_on) if fail_on else self.fail_on,
             sources=self.sources,

@@ -103,8 +103,7 @@ def iter_lines(lines: Sequence[str], start: int = 0) -> Iterator[Line]:
             yield Line(number, text, "underline")
             continue
         if fence is not None:
-            match = FENCE.match(text)
-            if match and match.group(1).startswith(fence) and not text.strip().strip(fence[0]):
+            if closes_fence(text, fence):
                 fence = None
             yield Line(number, text, "fence")
             previous_blank, previous_paragraph = False, False
@@ -132,7 +131,7 @@ def iter_lines(lines: Sequence[str], start: int = 0) -> Iterator[Line]:
             continue
         match = FENCE.match(text)
         if match:
-            fence = match.group(1)[0] * 3
+            fence = match.group(1)  # the whole opening run: ```` is closed by ```` or longer
             if match.group(1)[0] == "`" and "`" in text[match.end():]:
                 fence = None  # an inline code span, not a fence
             else:
@@ -166,6 +165,17 @@ def iter_lines(lines: Sequence[str], start: int = 0) -> Iterator[Line]:
         previous_blank = False
         previous_paragraph = not is_item and not in_list
         yield Line(number, text)
+
+
+def closes_fence(text: str, fence: str) -> bool:
+    """True when `text` closes the code block opened by the run `fence` (CommonMark): a run of
+    the same character at least as long as the opening one, with nothing but spaces after it.
+    A ``` line inside a block opened with ```` is content."""
+    match = FENCE.match(text)
+    if match is None:
+        return False
+    run = match.group(1)
+    return run[0] == fence[0] and len(run) >= len(fence) and not text[match.end():].strip(" \t")
 
 
 def heading(text: str) -> tuple[int, str] | None:
