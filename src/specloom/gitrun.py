@@ -21,7 +21,16 @@ Every git call goes through `run_git`, which:
   holding `=`), or a configuration git cannot list, is refused: the call fails rather than run
   unguarded. Remotes, credential helpers and proxies are only used by a transport, and the
   empty `GIT_ALLOW_PROTOCOL` forbids every transport (including lazy fetches of partial clones);
-- adds `--no-ext-diff --no-textconv` to `diff`, `log` and `show`.
+- adds `--no-ext-diff --no-textconv` to `diff`, `log` and `show`;
+- never looks inside submodules: a submodule has its own config (`.git/modules/<name>/config`),
+  which the listing above does not see, and git applies it when it runs `git status` inside
+  the submodule to ask whether it is dirty (a clean filter or fsmonitor of the submodule would
+  run). `--ignore-submodules=all` goes to `diff`, `log`, `show`, `status` and the `diff-*`
+  plumbing (which ignore the config settings), and `-c` settings turn off the recursion git
+  may do on its own (`submodule.recurse`, `diff.ignoreSubmodules`, `diff.submodule`,
+  `status.submoduleSummary`). Changes inside a submodule, and changes of the commit it is
+  pinned to, are therefore not reported. `git add` cannot be told this; the only caller that
+  runs it (the checkpoint repository) keeps submodules out of the index it adds to.
 
 The user's global config (`~/.gitconfig`) is still read, so `user.name`, excludes and aliases keep
 working, but the drivers it defines are blanked too: specloom never runs a filter, including
@@ -54,6 +63,11 @@ HARDENING: tuple[tuple[str, str], ...] = (
     ("safe.bareRepository", "explicit"),
     ("gc.auto", "0"),
     ("maintenance.auto", "false"),
+    # never run git inside a submodule, where the submodule's own config applies
+    ("submodule.recurse", "false"),
+    ("diff.ignoreSubmodules", "all"),
+    ("diff.submodule", "short"),
+    ("status.submoduleSummary", "false"),
 )
 # (section, variable) -> the value that disables it, for settings with a driver subsection.
 _DRIVER_KEYS: dict[tuple[str, str], str] = {
@@ -66,7 +80,14 @@ _DRIVER_KEYS: dict[tuple[str, str], str] = {
     ("protocol", "allow"): "never",
 }
 _KEPT_GIT_VARIABLES = frozenset({"GIT_CEILING_DIRECTORIES", "GIT_CONFIG_GLOBAL", "GIT_EXEC_PATH"})
-_NO_DRIVER_COMMANDS = frozenset({"diff", "log", "show"})
+_NO_DRIVERS = ("--no-ext-diff", "--no-textconv")
+_NO_SUBMODULES = ("--ignore-submodules=all",)
+# options inserted after the subcommand (the -c settings alone do not reach the plumbing)
+_SUBCOMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("diff", "log", "show", "diff-files", "diff-index", "diff-tree"),
+                    _NO_DRIVERS + _NO_SUBMODULES),
+    "status": _NO_SUBMODULES,
+}
 
 
 class GitRunError(RuntimeError):
@@ -115,13 +136,13 @@ def driver_overrides(listing: bytes) -> list[tuple[str, str]]:
     return sorted(overrides.items())
 
 
-def _with_no_drivers(args: Sequence[str]) -> list[str]:
-    """`args` with --no-ext-diff --no-textconv after a diff, log or show subcommand."""
+def _with_safe_options(args: Sequence[str]) -> list[str]:
+    """`args` with the options `_SUBCOMMAND_OPTIONS` names for its subcommand inserted after
+    it (`--no-ext-diff --no-textconv --ignore-submodules=all` for diff, log and show)."""
     result = list(args)
     for position, arg in enumerate(result):
         if not arg.startswith("-"):
-            if arg in _NO_DRIVER_COMMANDS:
-                result[position + 1:position + 1] = ["--no-ext-diff", "--no-textconv"]
+            result[position + 1:position + 1] = _SUBCOMMAND_OPTIONS.get(arg, ())
             break
     return result
 
@@ -148,7 +169,7 @@ def run_git(cwd: Path, *args: str, location: Sequence[str] = (),
         raise GitRunError(f"git config: cannot read the repository's configuration ({reason}); "
                           "specloom does not run git there")
     overrides = driver_overrides(listing.stdout)
-    return _run([*prefix, *_flags(overrides), *_with_no_drivers(args)], cwd, environment,
+    return _run([*prefix, *_flags(overrides), *_with_safe_options(args)], cwd, environment,
                 input_bytes, timeout, args[0] if args else "")
 
 

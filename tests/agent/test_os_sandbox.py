@@ -18,6 +18,7 @@ from specloom.agent.os_sandbox import (
     NETWORK_KEY,
     SandboxConfig,
     SandboxSettingsError,
+    SandboxUnavailable,
     bwrap_arguments,
 )
 from specloom.agent.permissions import Permissions, PermissionsError
@@ -192,6 +193,98 @@ def test_arguments_protect_the_workspace_governing_files(workspace: Path,
     text = " ".join(args)
     assert f"--bind {workspace} {workspace}" in text
     assert f"--ro-bind {workspace}/.git {workspace}/.git" in text
+    assert f"--ro-bind {workspace}/.kiro {workspace}/.kiro" in text  # created when missing
     assert f"--tmpfs {home}/.ssh" in text
     assert "--unshare-all" in args and "--share-net" not in args
     assert "--share-net" in bwrap_arguments(workspace, SandboxConfig(network=True), home=home)
+
+
+def _governed_workspace(root: Path) -> None:
+    for folder in ("settings", "hooks", "steering", "specloom", "specs/cart"):
+        (root / ".kiro" / folder).mkdir(parents=True)
+    (root / ".kiro/settings/mcp.json").write_text("{}\n")
+    (root / ".kiro/specs/cart/tasks.md").write_text("- [ ] 1. Add\n")
+    (root / "AGENTS.md").write_text("# Agents\n")
+
+
+@needs_bwrap
+def test_kiro_cannot_be_moved_away_to_escape_the_protection(workspace: Path) -> None:
+    """A read-only `.kiro/settings` inside a writable `.kiro` was escaped by renaming `.kiro`."""
+    _governed_workspace(workspace)
+    code, out = sh("mv .kiro .kiro_old && mkdir -p .kiro/settings && echo '{}' > "
+                   ".kiro/settings/evil.json", workspace)
+    assert code != 0, out
+    assert not (workspace / ".kiro_old").exists()
+    assert sorted(p.name for p in (workspace / ".kiro/settings").iterdir()) == ["mcp.json"]
+    code, out = sh("rm -rf .kiro/settings .kiro/hooks; mv .kiro/steering .kiro/s2", workspace)
+    assert code != 0
+    for folder in ("settings", "hooks", "steering", "specloom"):
+        assert (workspace / ".kiro" / folder).is_dir(), out
+
+
+@pytest.mark.parametrize("command", [
+    "echo evil > .kiro/steering/x.md",
+    "mkdir -p .kiro/hooks && echo '{}' > .kiro/hooks/x.kiro.hook",
+    "echo evil > .kiro/settings/mcp.json",
+    "echo evil > .kiro/specloom/state.json",
+    "mkdir .kiro/new",
+    "echo evil >> AGENTS.md",
+    "mv AGENTS.md AGENTS.old",
+    "rm -f AGENTS.md",
+])
+@needs_bwrap
+def test_files_that_govern_the_agent_are_read_only(workspace: Path, command: str) -> None:
+    _governed_workspace(workspace)
+    before = {p: p.read_bytes() for p in workspace.rglob("*") if p.is_file()}
+    code, out = sh(command, workspace)
+    assert code != 0, out
+    assert {p: p.read_bytes() for p in workspace.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in (workspace / ".kiro").iterdir()) == [
+        "hooks", "settings", "specloom", "specs", "steering"]
+
+
+@needs_bwrap
+def test_code_and_spec_files_stay_writable(workspace: Path) -> None:
+    _governed_workspace(workspace)
+    code, out = sh("mkdir -p src && echo 'x = 1' > src/app.py && echo '- [x] 1. Add' > "
+                   ".kiro/specs/cart/tasks.md && mkdir -p .kiro/specs/new && echo r > "
+                   ".kiro/specs/new/requirements.md && rm -rf .kiro/specs/cart", workspace)
+    assert code == 0, out
+    assert (workspace / "src/app.py").read_text() == "x = 1\n"
+    assert (workspace / ".kiro/specs/new/requirements.md").read_text() == "r\n"
+    assert not (workspace / ".kiro/specs/cart").exists()
+
+
+@needs_bwrap
+def test_a_missing_kiro_folder_cannot_be_created_with_settings(workspace: Path) -> None:
+    """Without `.kiro` the command could create `.kiro/settings/` or `.kiro/hooks/`: it is
+    created (empty) first and then bound read-only like an existing one."""
+    code, out = sh("mkdir -p .kiro/settings && echo '{}' > .kiro/settings/mcp.json", workspace)
+    assert code != 0, out
+    assert (workspace / ".kiro").is_dir() and list((workspace / ".kiro").iterdir()) == []
+
+
+@needs_bwrap
+def test_a_symlink_never_makes_a_governing_folder_writable(workspace: Path) -> None:
+    _governed_workspace(workspace)
+    shutil.rmtree(workspace / ".kiro/specs")
+    (workspace / ".kiro/specs").symlink_to("settings")  # only a real specs folder is re-bound
+    code, _ = sh("echo evil > .kiro/specs/mcp.json", workspace)
+    assert code != 0 and (workspace / ".kiro/settings/mcp.json").read_text() == "{}\n"
+    (workspace / "AGENTS.md").unlink()
+    (workspace / "CLAUDE.md").write_text("# Claude\n")
+    (workspace / "AGENTS.md").symlink_to("CLAUDE.md")  # a common layout: its target is protected
+    code, _ = sh("echo evil >> AGENTS.md", workspace)
+    assert code != 0 and (workspace / "CLAUDE.md").read_text() == "# Claude\n"
+
+
+def test_a_symlinked_kiro_folder_fails_closed(workspace: Path, tmp_path: Path) -> None:
+    """A link could be replaced by a new folder from inside, so the command is not run."""
+    (tmp_path / "elsewhere/settings").mkdir(parents=True)
+    (workspace / ".kiro").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(SandboxUnavailable, match="symbolic link"):
+        bwrap_arguments(workspace, SandboxConfig())
+    if PROBLEM is None:  # without bwrap the command is not run either, for that reason
+        code, out = sh("mv .kiro k && mkdir -p .kiro/settings", workspace)
+        assert code == NOT_RUN and "symbolic link" in out
+    assert (workspace / ".kiro").is_symlink() and not (workspace / "k").exists()

@@ -94,7 +94,7 @@ def test_run_text_output_and_exit_code_when_not_verified(
     out = capsys.readouterr().out
     assert code == 1
     assert "[-] 1 Implement add in calc.py: unverified" in out
-    assert "1.1 is failing" in out
+    assert "task 1 of calc is not done: 1.1 failing (tests/test_calc.py::test_add: " in out
 
 
 def test_unknown_spec_is_a_usage_error(tmp_path: Path, session: FakeSession) -> None:

@@ -71,11 +71,12 @@ def test_model_says_done_but_tests_fail_so_task_stays_in_progress(tmp_path: Path
     assert outcome.state == "unverified"
     assert statuses(root)["1"] is TaskStatus.IN_PROGRESS
     assert "test command" in (outcome.reason or "")
-    assert "1.1 is failing" in (outcome.reason or "")
+    assert "task 1 of calc is not done: 1.1 failing (tests/test_calc.py::test_add: assert " \
+        in (outcome.reason or "")
     record = json.loads((root / f".kiro/specloom/runs/{result.run_id}/tasks/1.json").read_text())
     assert record["state"] == "unverified"
     assert record["claim"] == {"done": True, "summary": "done, trust me"}
-    assert "1.1 is failing" in record["reason"]
+    assert "1.1 failing" in record["reason"]
 
 
 @pytest.mark.req("task-runner", "2.5")
@@ -109,7 +110,8 @@ def test_all_stops_at_the_first_unverifiable_task(tmp_path: Path) -> None:
     result = runner(root, model, home, all=True).run()
 
     assert [o.state for o in result.outcomes] == ["verified", "unverified"]
-    assert "2.1 is untested" in (result.outcomes[1].reason or "")
+    assert ("2.1 untested (tests/test_calc.py::test_subtract skipped: not implemented yet)"
+            in (result.outcomes[1].reason or ""))
     assert statuses(root) == {"1": TaskStatus.DONE, "2": TaskStatus.IN_PROGRESS,
                               "3": TaskStatus.TODO}
     assert result.stopped is not None and "task 2" in result.stopped

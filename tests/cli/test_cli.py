@@ -164,6 +164,14 @@ def test_list_show_and_task(make_workspace: MakeWorkspace,
 
     tasks_file = workspace.root / ".kiro/specs/cart/tasks.md"
     before = tasks_file.read_bytes()
+    # 2.2 cites 2.1: the task gate wants a linked test that passes before it ticks the box
+    code, _, err = run(capsys, "--root", root, "task", "cart", "2.2", "--status", "done")
+    assert code == 1 and "2.1 has no linked test" in err
+    assert tasks_file.read_bytes() == before
+    (workspace.root / "tests").mkdir()
+    (workspace.root / "tests/test_remove.py").write_text(
+        'import pytest\n\n\n@pytest.mark.req("cart", "2.1")\ndef test_remove():\n'
+        '    assert {"a": 1}.pop("a") == 1\n')
     code, out, _ = run(capsys, "--root", root, "task", "cart", "2.2", "--status", "done")
     assert code == 0
     assert "task 2.2 todo -> done" in out

@@ -119,8 +119,10 @@ async def test_done_refused_unless_criteria_verify(session: ClientSession,
         refused = await session.call_tool("set_task_status", {
             "spec": "book-loans", "task_id": "1", "status": "done"})
         assert refused.is_error
-        assert "task 1 is not marked done" in text_of(refused)
-        assert "1.4 untested" in text_of(refused)
+        # task 1 cites 1.2, 1.4 and 2.4; nothing links a test to 1.4 or 2.4
+        assert "task 1 of book-loans is not done: 1.4, 2.4 have no linked test (link each " \
+            "with @pytest.mark.req(\"book-loans\", \"1.4\")" in text_of(refused)
+        assert "run 'specloom verify book-loans' for details" in text_of(refused)
         # 2.3 cites 1.2, 1.3 and 4.2, which its property test verifies
         await call_json(session, "set_task_status", spec="book-loans", task_id="2.3",
                         status="todo")

@@ -194,7 +194,7 @@ def test_stale_when_criterion_text_changed_since_verified(tmp_path: Path) -> Non
     assert report.specs[0].criteria[0].status == "stale"
     assert any(d.code == "T006" and d.line == 9 for d in report.diagnostics)
     assert json.loads((tmp_path / ".kiro/specloom/trace/fingerprints.json").read_text())[
-        "version"] == 1
+        "version"] == 2
 
 
 def test_fingerprint_ignores_whitespace_only_edits() -> None:

@@ -86,7 +86,7 @@ def test_verify_cli_outputs_and_exit_codes(project: Workspace, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     root = str(project.root)
     junit = tmp_path / "out" / "criteria.xml"
-    code = run_cli(["--root", root, "verify", "--json", "--junit", str(junit)])
+    code = run_cli(["--root", root, "verify", "--json", "--junit-report", str(junit)])
     assert code == 1
     data = json.loads(capsys.readouterr().out)
     assert data["specs"][0]["summary"]["verified"] == 1

@@ -1,8 +1,10 @@
 """Run the agent's shell commands and hook commands inside a bubblewrap (bwrap) sandbox.
 
-Inside: the workspace is writable except its `.git/`, `pyproject.toml` and `.kiro/settings/`
-(read-only: git hooks and git config run outside the sandbox later, and the settings govern
-the agent); the rest of the file system is read-only; `/tmp`, `/var/tmp` and `/run` are private
+Inside: the workspace is writable except its `.git/`, `pyproject.toml`, `AGENTS.md` and `.kiro/`
+(read-only: git hooks and git config run outside the sandbox later, and settings, hooks,
+steering and specloom's state govern the agent), where only `.kiro/specs/` is writable again;
+each of these is a mount point, so it cannot be renamed or replaced either (see PROTECTED); the
+rest of the file system is read-only; `/tmp`, `/var/tmp` and `/run` are private
 and empty (no sockets of the host's services); well-known credential files in the home folder
 are hidden; the network is off (a private loopback only) unless `[tool.specloom]
 sandbox-network = true`; processes live in their own PID, IPC and UTS namespaces and die with
@@ -14,6 +16,7 @@ refused unless the environment confirms it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -26,8 +29,20 @@ SANDBOX_KEY = "sandbox"
 NETWORK_KEY = "sandbox-network"
 ENV_KEY = "SPECLOOM_SANDBOX"  # the user's own switch; a repository cannot set it
 SHELL = "/bin/bash" if os.path.exists("/bin/bash") else "/bin/sh"
-# read-only inside the sandbox when they exist: what runs or decides outside it later
-PROTECTED = (".git", "pyproject.toml", ".kiro/settings")
+# Read-only inside the sandbox when they exist: what runs or decides outside it later. Each is
+# bound onto itself, which makes it a mount point: the command can neither write it nor rename,
+# delete or replace it (EBUSY). `.kiro` is protected as a whole rather than its governing
+# folders one by one (settings, hooks, steering, specloom's state), because a protected folder
+# inside a writable `.kiro` could be escaped by moving `.kiro` away and creating a new one, and a
+# missing governing folder could be created; in a read-only `.kiro` neither is possible. A missing
+# `.kiro` is created (empty) before the sandbox starts, for the same reason. The root files
+# (`pyproject.toml`, `AGENTS.md`, `.git`) are not created when missing: an empty one would change
+# what tools and git see, so a command can still create them (a documented limit).
+PROTECTED = (".git", "pyproject.toml", "AGENTS.md", ".kiro")
+KIRO = ".kiro"
+# Writable again inside the read-only `.kiro`: the specs the agent works on (its file tools may
+# write them too). Only when a real folder: a symbolic link there is never re-bound writable.
+WRITABLE_IN_PROTECTED = (".kiro/specs",)
 HIDDEN_HOME = (".ssh", ".gnupg", ".aws", ".azure", ".kube", ".docker", ".config/gcloud",
                ".config/gh", ".netrc", ".git-credentials", ".pypirc", ".npmrc")
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`), or opt "
@@ -95,7 +110,9 @@ class SandboxConfig:
 
 def bwrap_arguments(root: Path, config: SandboxConfig, *,
                     home: Path | None = None) -> list[str]:
-    """The bwrap options (without the command) for a sandbox around the workspace `root`."""
+    """The bwrap options (without the command) for a sandbox around the workspace `root`.
+
+    Creates an empty `.kiro` folder in `root` when there is none (see PROTECTED)."""
     root = Path(os.path.realpath(root))
     args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
             "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", "/run"]
@@ -109,13 +126,46 @@ def bwrap_arguments(root: Path, config: SandboxConfig, *,
         if path.is_symlink() or not path.exists():
             continue
         args += ["--tmpfs", str(path)] if path.is_dir() else ["--ro-bind", "/dev/null", str(path)]
-    args += ["--bind", str(root), str(root)]
-    for name in PROTECTED:
-        path = root / name
-        if path.exists() and not path.is_symlink():
-            args += ["--ro-bind", str(path), str(path)]
+    args += ["--bind", str(root), str(root), *_protect_workspace(root)]
     args += ["--unshare-all", *(["--share-net"] if config.network else []),
              "--die-with-parent", "--new-session", "--chdir", str(root)]
+    return args
+
+
+def _protect_workspace(root: Path) -> list[str]:
+    """The binds that make PROTECTED read-only inside the writable workspace `root` (real).
+
+    Raises SandboxUnavailable when `.kiro` is a symbolic link: the command could replace the
+    link itself, so its target cannot be kept read-only."""
+    kiro = root / KIRO
+    if not os.path.lexists(kiro):
+        with contextlib.suppress(OSError):  # then the command (same user) cannot create it either
+            kiro.mkdir()
+    if kiro.is_symlink():
+        raise SandboxUnavailable(
+            f"sandbox unavailable: {kiro} is a symbolic link, which the sandbox cannot keep "
+            "read-only (a command could replace the link and with it the agent's settings, "
+            f"hooks and steering), so the command was not run; make {KIRO} a real folder, or "
+            f"{INSTALL_HINT.split(', or ', 1)[1]}")
+    args: list[str] = []
+    linked: list[str] = []
+    for name in PROTECTED:
+        path = root / name
+        if path.is_symlink():
+            # the link itself stays replaceable; its target is protected below when it is in
+            # the workspace (the rest of the file system is read-only anyway)
+            target = os.path.realpath(path)
+            inside = Path(target).is_relative_to(root) and target != str(root)
+            if inside and os.path.exists(target):
+                linked.append(target)
+        elif path.exists():
+            args += ["--ro-bind", str(path), str(path)]
+    for name in WRITABLE_IN_PROTECTED:
+        path = root / name
+        if path.is_dir() and not path.is_symlink():
+            args += ["--bind", str(path), str(path)]
+    for target in linked:  # last, so that no writable bind covers them
+        args += ["--ro-bind", target, target]
     return args
 
 

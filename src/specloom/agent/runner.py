@@ -3,9 +3,10 @@
 For each task: a checkpoint snapshot, the preTaskExecution hook, `[-]` in tasks.md, the agent
 loop (a snapshot and an atomic run record after every turn; promptSubmit before, agentStop
 after, and another turn for each askAgent prompt), then the verification gate. `[x]` is set only
-when the agent reports done AND the verification passes: the project's test command and the
-tests linked to every criterion the task cites. Anything else leaves the task `[-]` with the
-reason shown and recorded. Checkpoint tasks only run the test command (verification.py).
+when the agent reports done AND the verification passes: the task gate (trace/task_gate.py, the
+rule `specloom task` and the MCP server apply too: every cited criterion has linked tests that
+pass) and the project's test command. Anything else leaves the task `[-]` with the reason shown
+and recorded. Checkpoint tasks only run the test command (verification.py).
 
 While the agent runs, the MCP servers configured in mcp.json are open and their tools are given
 to the model (mcp_tools.py), unless `RunOptions.mcp` is off; a server that fails is reported on
@@ -409,12 +410,25 @@ class TaskRunner:
     # - verification gate -
 
     def _gate(self, task: Task, record: TaskRecord) -> TaskOutcome:
+        """The task gate (the CLI's and the MCP server's rule) plus the test command. `[x]` is
+        written only after it passes, so a refusal leaves the `[-]` the run started with."""
+        from specloom.quality.settings import SettingsError
+        from specloom.spec.task_status import TaskStatusError
+        from specloom.trace.fingerprints import StoreError
+        from specloom.trace.forced import ForcedLedger
+
         self.progress(f"task {task.id}: agent reports done; verifying")
-        verdict = verify_task(self.workspace, self.options.spec, task.id,
-                              self._test_command(), self.options.verify_timeout, self.progress)
+        try:
+            verdict = verify_task(self.workspace, self.options.spec, task.id,
+                                  self._test_command(), self.options.verify_timeout,
+                                  self.progress)
+        except (TaskStatusError, SettingsError, StoreError) as exc:
+            return self._finish(task, record, records.UNVERIFIED, str(exc))
         record.verification = verdict.to_json()
         if verdict.passed:
             self._set_status(task, TaskStatus.DONE)
+            with contextlib.suppress(StoreError):  # a broken ledger is `list`'s to report
+                ForcedLedger.load(self.workspace.root).clear(self.options.spec, task.id)
             return self._finish(task, record, records.VERIFIED, None, verdict.unlinked)
         return self._finish(task, record, records.UNVERIFIED, verdict.reason, verdict.unlinked)
 
@@ -461,6 +475,9 @@ class TaskRunner:
         return self.options.test_command or configured_run_test_command(self.workspace.root)
 
     def _set_status(self, task: Task, status: TaskStatus) -> None:
+        from specloom.workflows.approval import upgrade_tasks_approval
+
+        upgrade_tasks_approval(self.workspace.spec_dir(self.options.spec))  # ticks are not edits
         set_task_status(self.workspace, self.options.spec, task.id, status)
 
     def _snapshot(self, label: str) -> None:

@@ -4,7 +4,9 @@ Every git call runs with `--git-dir` set to the shadow repository, `--work-tree`
 workspace root and its own index file, and through `specloom.gitrun.run_git` (the user's GIT_*
 variables removed, fsmonitor, hooks, filters, textconv and external diff disabled), so the
 user's own repository (index, branches, stash, hooks) is never read or written, and a shadow
-repository planted in a workspace specloom did not write cannot make git run a program. Files
+repository planted in a workspace specloom did not write cannot make git run a program. Nor can
+a submodule or nested repository in the workspace: `git add` would run `git status` inside it
+under its own config, so submodule entries are dropped from the index before each `add`. Files
 are stored byte for byte (no eol or filter conversion). This module must not run git anywhere
 else.
 """
@@ -56,6 +58,8 @@ class ShadowGit:
     def run(self, *args: str, input_bytes: bytes | None = None, index: Path | None = None,
             bare: bool = False, check: bool = True) -> bytes:
         location = [] if bare else [f"--git-dir={self.git_dir}", f"--work-tree={self.root}"]
+        if args[:1] == ("add",) and not bare:
+            self._drop_submodules(index or self.index)
         try:
             done = run_git(self.root, *args, location=location, config=_CONFIG,
                            env={"GIT_INDEX_FILE": str(index or self.index)},
@@ -66,6 +70,25 @@ class ShadowGit:
             message = done.stderr.decode("utf-8", "replace").strip()
             raise ShadowGitError(f"git {args[0]} failed in the checkpoint repository: {message}")
         return done.stdout
+
+    def _drop_submodules(self, index: Path) -> None:
+        """Remove the submodule entries (gitlinks) from `index` before a `git add`.
+
+        `add` asks every submodule in the index whether it is dirty by running `git status`
+        inside it, under the submodule's own config, which `run_git` cannot see (a clean filter
+        or fsmonitor set there would run); no option turns that off. A nested repository is
+        added again as a new gitlink (its HEAD commit is read, nothing is run), so a checkpoint
+        still records it."""
+        if not index.is_file():
+            return
+        staged = self.run("ls-files", "-s", "-z", index=index)
+        gitlinks = [entry.partition("\t")[2] for entry in
+                    staged.decode("utf-8", "surrogateescape").split("\0")
+                    if entry.startswith("160000 ")]
+        if gitlinks:
+            data = "\0".join(gitlinks).encode("utf-8", "surrogateescape") + b"\0"
+            self.run("update-index", "--force-remove", "-z", "--stdin", input_bytes=data,
+                     index=index)
 
     def list_files(self) -> list[str]:
         """Files in the workspace that .gitignore does not exclude (relative, sorted)."""

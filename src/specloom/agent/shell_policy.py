@@ -8,8 +8,11 @@ program it runs and as a deletion (`rm -rf <paths>`). Shells given inline code (
 that code judged the same way; other interpreters given inline code (`python -c`, `node -e`,
 `perl -e`, ...) need an allow pattern that names them. What cannot be judged from the text is
 refused: a program name from an expansion (`$X`), command or process substitution, `eval`,
-`source`, `trap`, arithmetic, a shell reading its code from stdin (a pipe or a here-doc), and
-anything bashlex cannot parse. A redirection writing outside the workspace is refused.
+`source`, `trap`, `fc`, `hash -p`, `mapfile -C`, arithmetic and array subscripts that hold an
+expansion, a shell or interpreter reading its code from stdin (`-`, a pipe, a here-doc, or a
+descriptor path such as `/dev/stdin`, `/dev/fd/N` or `/proc/<pid>/fd/N`) or from a script path
+that comes from a variable, and anything bashlex cannot parse. A redirection writing outside the
+workspace is refused.
 
 Allow and deny patterns are the project's `[commands]` globs, matched against each simple
 command's normalised argv joined by single spaces (`/bin/rm -rf x` is matched as `rm -rf x`);
@@ -21,12 +24,14 @@ the shell also runs inside the OS sandbox (`specloom.agent.os_sandbox`).
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from pathlib import Path
+from itertools import islice
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import bashlex  # type: ignore[import-untyped]
@@ -41,7 +46,8 @@ INLINE_FLAGS: dict[str, frozenset[str]] = {
     "node": frozenset({"e", "p", "-eval", "-print"}),
     "nodejs": frozenset({"e", "p", "-eval", "-print"}),
     "bun": frozenset({"e", "-eval", "p", "-print"}), "deno": frozenset(),
-    "perl": frozenset({"e", "E"}), "ruby": frozenset({"e"}), "php": frozenset({"r"}),
+    "perl": frozenset({"e", "E"}), "ruby": frozenset({"e"}),
+    "php": frozenset({"r", "B", "R", "E"}),
     "lua": frozenset({"e"}), "Rscript": frozenset({"e"}), "tclsh": frozenset(),
 }
 # programs that run a string (or their arguments) as code in ways this module does not follow
@@ -60,19 +66,47 @@ OPAQUE = {
     "script": "script runs a command through a shell",
     "parallel": "parallel builds and runs commands from its input",
     "ssh": "ssh runs a command elsewhere",
+    "fc": "fc runs commands again from the history",
+}
+# builtins that run code (or change what a name runs) only with one of these options
+OPAQUE_OPTIONS: dict[str, tuple[frozenset[str], str]] = {
+    "hash": (frozenset("p"), "hash -p points a command name at another file"),
+    "mapfile": (frozenset("C"), "mapfile -C runs a callback string as code"),
+    "readarray": (frozenset("C"), "readarray -C runs a callback string as code"),
+    "compgen": (frozenset("C"), "compgen -C runs a string as code"),
+    "complete": (frozenset("C"), "complete -C runs a string as code later"),
+    "bind": (frozenset("x"), "bind -x runs a string as code later"),
+}
+# builtins that evaluate an array subscript in a variable name they are given
+SUBSCRIPT_BUILTINS = frozenset({"test", "declare", "typeset", "local", "export", "readonly",
+                                "read", "unset", "getopts", "mapfile", "readarray", "wait"})
+# interpreter -> the options that make it read code from stdin after (or instead of) the script
+STDIN_FLAGS: dict[str, frozenset[str]] = {
+    "python": frozenset({"i"}), "pypy": frozenset({"i"}), "lua": frozenset({"i"}),
+    "php": frozenset({"a"}),
 }
 # interpreter -> the options that take a separate value (so the value is not the script)
 VALUE_OPTIONS: dict[str, frozenset[str]] = {
-    "python": frozenset({"W", "X"}), "pypy": frozenset({"W", "X"}),
+    "python": frozenset({"W", "X", "-check-hash-based-pycs"}),
+    "pypy": frozenset({"W", "X", "-check-hash-based-pycs"}),
     "node": frozenset({"r", "-require", "-import", "-loader", "-env-file", "-conditions"}),
     "nodejs": frozenset({"r", "-require", "-import", "-loader", "-env-file", "-conditions"}),
     "perl": frozenset({"I", "M", "m", "x"}), "ruby": frozenset({"I", "r"}),
-    "php": frozenset({"c", "d", "z"}), "lua": frozenset({"l"}),
+    "php": frozenset({"c", "d", "z", "F"}), "lua": frozenset({"l"}),
 }
 AWK = frozenset({"awk", "gawk", "mawk", "nawk"})
+# awk options whose value is a file of awk code
+AWK_PROGRAM_FILE = frozenset({"-f", "-E", "-i", "--file", "--exec", "--include"})
+# a path naming an open file descriptor: a program reading it reads whatever is fed to that
+# descriptor (a pipe, a here-doc), exactly like `-` (the real directory, the name in it)
+FD_DIR = re.compile(r"/proc/[^/]+(?:/task/[^/]+)?/fd|/dev/fd")
+STREAMS = frozenset({"stdin", "stdout", "stderr"})
+GLOB = re.compile(r"[*?[]")
+BRACES = re.compile(r"\{[^}]*[,.][^}]*\}")
 DANGEROUS_ASSIGN = frozenset({"PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "BASH_ENV",
                               "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "PROMPT_COMMAND", "IFS",
-                              "PYTHONSTARTUP", "PYTHONPATH", "NODE_OPTIONS", "PERL5OPT",
+                              "PYTHONSTARTUP", "PYTHONINSPECT", "PYTHONPATH", "NODE_OPTIONS",
+                              "PERL5OPT",
                               "GIT_EXEC_PATH", "GIT_SSH_COMMAND"})
 SAFE_WRITE_TARGETS = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"})
 WRITE_REDIRECTS = frozenset({">", ">>", ">|", "&>", "&>>", "<>", ">&"})
@@ -117,7 +151,10 @@ class _Scan:
     root: Path
     leaves: list[Leaf] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)  # relative redirection targets
+    # relative script paths given to shells and interpreters (True: any file find lists under it)
+    scripts: list[tuple[str, bool]] = field(default_factory=list)
     changes_dir: bool = False
+    runs_elsewhere: bool = False  # find -execdir runs commands in the directories it finds
 
 
 class ShellPolicy:
@@ -159,9 +196,21 @@ class ShellPolicy:
         """Every program the line would run; CannotJudge when that cannot be known."""
         scan = _Scan(self.workspace)
         _judge_line(command, scan, [], 0)
-        if scan.changes_dir and scan.writes:
+        moves = scan.changes_dir or scan.runs_elsewhere
+        if moves and scan.writes:
             raise CannotJudge(f"it changes directory (cd) and then writes to {scan.writes[0]!r}, "
                               "a relative path whose place cannot be known")
+        for path, below in scan.scripts if moves else []:
+            if below and scan.changes_dir:
+                raise CannotJudge("it changes directory (cd) and then runs as code the files find "
+                                  f"lists under {path!r}, whose place cannot be known")
+            if below:
+                continue  # find -execdir runs `./name` under the start point, checked already
+            parts = PurePosixPath(path).parts
+            if ".." in parts or parts[-1] in STREAMS or parts[-1].isdigit() or GLOB.search(path):
+                raise CannotJudge(f"it changes directory (cd) and then runs {path!r} as code, a "
+                                  "relative path that may then name stdin or another open "
+                                  "descriptor")
         return scan.leaves
 
 
@@ -227,9 +276,21 @@ def _check_word(word: Any) -> bool:
             raise CannotJudge("it uses process substitution (<(...) or >(...))")
         if part.kind == "parameter":
             dynamic = True
+            value = str(getattr(part, "value", ""))
+            if re.search(r"\$\(|`|[<>]\(", value):  # bashlex leaves ${...} unparsed
+                raise CannotJudge(f"${{{value}}} holds a command or process substitution")
+            if re.match(r"!\w", value) and not re.search(r"[*@]\]?$", value):
+                raise CannotJudge(f"${{{value}}} takes a variable name from a variable, and an "
+                                  "array subscript in that name can run code")
         elif part.kind != "tilde":
             raise CannotJudge(f"it uses a word expansion this policy does not follow ({part.kind})")
     return dynamic
+
+
+def _subscript_expands(text: str) -> bool:
+    """True when an array subscript in the text holds `$(` or a backtick: bash runs it."""
+    start = text.find("[")
+    return start >= 0 and ("$(" in text[start:] or "`" in text[start:])
 
 
 def _command(node: Any, scan: _Scan, wrappers: list[list[str]], depth: int) -> None:
@@ -274,9 +335,14 @@ def _redirect(node: Any, scan: _Scan, program: str | None) -> None:
     heredoc = getattr(node, "heredoc", None)
     if heredoc is not None and program is not None and _reads_code_from_stdin(program):
         raise CannotJudge(f"a here-doc feeds code to {program}")
+    # bashlex reads only unquoted here-doc delimiters, so the body is expanded when it runs
+    if heredoc is not None and re.search(r"\$\(|`", str(getattr(heredoc, "value", ""))):
+        raise CannotJudge("a here-doc body holds command substitution ($(...) or backticks)")
+    target = node.output
+    if getattr(target, "kind", "") == "word":
+        _check_word(target)  # `< $(...)` and `<<< "$(...)"` run the substitution too
     if kind not in WRITE_REDIRECTS:
         return
-    target = node.output
     if isinstance(target, int) or getattr(target, "kind", "") != "word":
         return  # a file-descriptor duplication such as 2>&1
     if _check_word(target) or "$" in target.word:
@@ -310,6 +376,15 @@ def _simple(argv: list[str], dynamic: list[bool], scan: _Scan, wrappers: list[li
     name = argv[0]
     if name in OPAQUE:
         raise CannotJudge(OPAQUE[name])
+    if name in OPAQUE_OPTIONS:
+        letters, why = OPAQUE_OPTIONS[name]
+        if any(letter in letters for letter in _option_letters(argv[1:])):
+            raise CannotJudge(why)
+    if name in SUBSCRIPT_BUILTINS:
+        for arg in argv[1:]:
+            if _subscript_expands(arg.split("=", 1)[0]):
+                raise CannotJudge(f"{name} evaluates the array subscript in {arg!r}, which can "
+                                  "run code")
     if name in ("cd", "pushd", "popd"):
         scan.changes_dir = True
     inner = _unwrap(argv)
@@ -318,6 +393,8 @@ def _simple(argv: list[str], dynamic: list[bool], scan: _Scan, wrappers: list[li
             scan.leaves.append(Leaf(argv, list(wrappers)))
             return
         start = len(argv) - len(inner)
+        if _chdir_option(name, argv[1:start]):
+            scan.changes_dir = True  # `env -C dir`, `sudo -D dir`: relative paths move too
         program = _program(inner[0], dynamic[start] if start < len(dynamic) else False)
         _simple([program, *inner[1:]], dynamic[start:], scan, [*wrappers, argv], depth)
         return
@@ -325,12 +402,14 @@ def _simple(argv: list[str], dynamic: list[bool], scan: _Scan, wrappers: list[li
         _find(argv, dynamic, scan, wrappers, depth)
         return
     if name in SHELLS:
-        _shell(argv, scan, wrappers, depth)
+        _shell(argv, dynamic, scan, wrappers, depth)
         return
     interpreter = _interpreter(name)
     if interpreter is not None:
-        _interpreted(argv, interpreter, scan, wrappers)
+        _interpreted(argv, dynamic, interpreter, scan, wrappers)
         return
+    if name in AWK:
+        _awk_program_files(argv, scan)
     if name in AWK and any(re.search(r"system\s*\(|\|\s*\"|\|&|getline", a) for a in argv[1:]):
         scan.leaves.append(Leaf(argv, list(wrappers), True, "awk code that runs commands"))
         return
@@ -345,6 +424,143 @@ def _simple(argv: list[str], dynamic: list[bool], scan: _Scan, wrappers: list[li
     scan.leaves.append(Leaf(argv, list(wrappers)))
 
 
+def _descriptor(path: str, root: Path, hops: int = 0) -> bool:
+    """True when the path names an open file descriptor (`/dev/stdin`, `/dev/fd/N`,
+    `/proc/<pid>/fd/N`, also through `..`, `//`, symbolic links and `/proc/<pid>/root`): a
+    program reading it reads whatever is fed to that descriptor, exactly like `-`."""
+    if path.startswith("~"):
+        path = os.path.expanduser(path)
+    full = os.path.join(root, path)
+    # the text with `.`, `..`, `//` and `/proc/<pid>/root` taken out
+    lexical = os.path.normpath("/" + full.lstrip("/"))
+    while match := re.match(r"/proc/[^/]+/root(?=/|$)", lexical):
+        lexical = os.path.normpath("/" + lexical[match.end():].lstrip("/"))
+    forms = [os.path.split(lexical)]
+    try:  # the directory with its symbolic links resolved (`/dev/fd` -> `/proc/<pid>/fd`)
+        directory, name = os.path.split(full.rstrip("/") or "/")
+        if name in (".", ".."):
+            directory, name = os.path.split(os.path.realpath(full))
+        forms.append((os.path.realpath(directory), name))
+    except OSError:  # a link this process may not read (another process's /proc entry)
+        pass
+    if any(FD_DIR.fullmatch(d) or (d == "/dev" and n in STREAMS) for d, n in forms):
+        return True
+    # follow a link the agent may have made; /proc's own links point into this process
+    real, name = forms[-1]
+    link = os.path.join(real, name)
+    if hops < 8 and not real.startswith("/proc") and os.path.islink(link):
+        try:
+            target = os.readlink(link)
+        except OSError:
+            return False
+        return _descriptor(os.path.join(real, target), root, hops + 1)
+    return False
+
+
+def _script(program: str, word: str, dynamic: bool, scan: _Scan,
+            wrappers: list[list[str]]) -> None:
+    """Refuse a script operand that is, or may be, stdin or another open descriptor."""
+    if word == "-":
+        raise CannotJudge(f"{program} - reads its code from stdin")
+    if dynamic or "$" in word:
+        raise CannotJudge(f"the script path {word!r} given to {program} comes from a variable, "
+                          "so it may be stdin (/dev/stdin)")
+    if BRACES.search(word):
+        raise CannotJudge(f"the script path {word!r} given to {program} is a brace pattern")
+    for wrapper in reversed(wrappers):
+        if wrapper[0] == "xargs" and any(r in word for r in _xargs_replace(wrapper)):
+            raise CannotJudge(f"the script path {word!r} given to {program} comes from xargs' "
+                              "input, so it may be stdin (/dev/stdin)")
+        if wrapper[0] == "find" and "{}" in word:
+            for start in _find_starts(wrapper) or ["."]:
+                if not start.startswith(("/", "~")):
+                    scan.scripts.append((start, True))
+                real = os.path.realpath(os.path.join(scan.root, os.path.expanduser(start)))
+                if real == "/" or re.match(r"/(dev|proc)(/|$)", real):
+                    raise CannotJudge(f"{program} runs as code the files find lists under "
+                                      f"{start!r}, which holds stdin and other open descriptors")
+            return
+    candidates = [word]
+    if GLOB.search(word):
+        pattern = os.path.expanduser(word)
+        candidates += list(islice(glob.iglob(pattern, root_dir=scan.root), 1000))
+    for path in candidates:
+        if _descriptor(path, scan.root):
+            raise CannotJudge(f"{program} {word} reads its code from stdin or another open "
+                              f"descriptor, like {program} -")
+    if not word.startswith(("/", "~")):
+        scan.scripts.append((word, False))
+
+
+def _xargs_replace(argv: list[str]) -> list[str]:
+    """The strings xargs replaces with its input (`-I R`, `-i`, `--replace`)."""
+    inner = _unwrap(argv) or []
+    options = argv[1:len(argv) - len(inner)]
+    found = []
+    for i, arg in enumerate(options):
+        if arg.startswith("--replace"):
+            found.append(arg.partition("=")[2] or "{}")
+        elif arg.startswith("-") and not arg.startswith("--"):
+            for k, letter in enumerate(arg[1:], start=2):
+                if letter == "I":
+                    found.append(arg[k:] or (options[i + 1] if i + 1 < len(options) else ""))
+                    break
+                if letter == "i":
+                    found.append(arg[k:] or "{}")
+                    break
+                if letter in "aELnPsd" or letter in "el":
+                    break  # the rest is this option's value
+    return [r for r in found if r]
+
+
+def _option_value(program: str, option: str, value: str, scan: _Scan) -> None:
+    """Refuse an interpreter option value (a module to preload, an ini file) that names stdin
+    or holds the code itself (`node --import data:...`)."""
+    if value.startswith("data:"):
+        raise CannotJudge(f"{program} {option} {value[:40]}... runs code written inline in a "
+                          "data: URL")
+    for path in (value, value.split("=", 1)[-1]):
+        if _descriptor(path, scan.root):
+            raise CannotJudge(f"{program} {option} {value} reads code from stdin or another "
+                              "open descriptor")
+
+
+def _option_letters(args: list[str]) -> str:
+    """The letters of every short option up to `--` (option values are skipped over, so a
+    value that looks like an option counts too: the safe side)."""
+    letters = ""
+    for arg in args:
+        if arg == "--":
+            break
+        if arg.startswith("-") and not arg.startswith("--"):
+            letters += arg[1:]
+    return letters
+
+
+def _chdir_option(name: str, options: list[str]) -> bool:
+    """True when a wrapper's options make it run its command in another directory."""
+    letter = {"env": "C", "sudo": "D"}.get(name)
+    return letter is not None and any(
+        a.startswith("--chdir") or (a.startswith("-") and not a.startswith("--") and letter in a)
+        for a in options)
+
+
+def _awk_program_files(argv: list[str], scan: _Scan) -> None:
+    """Refuse awk reading its program from stdin (`-f -`, `-f /dev/stdin`)."""
+    args = argv[1:]
+    for i, arg in enumerate(args):
+        value: str | None = None
+        if arg in AWK_PROGRAM_FILE:
+            value = args[i + 1] if i + 1 < len(args) else None
+        elif arg.startswith("--") and arg.split("=", 1)[0] in AWK_PROGRAM_FILE and "=" in arg:
+            value = arg.split("=", 1)[1]
+        elif arg[:2] in AWK_PROGRAM_FILE and len(arg) > 2 and not arg.startswith("--"):
+            value = arg[2:]
+        if value is not None and (value == "-" or _descriptor(value, scan.root)):
+            raise CannotJudge(f"{argv[0]} reads its program from {value!r}, which is stdin (a "
+                              "pipe or a here-doc) or another open descriptor")
+
+
 def _declare(argv: list[str]) -> None:
     for arg in argv[1:]:
         if arg.startswith("-") and ("i" in arg or "n" in arg):
@@ -356,8 +572,12 @@ def _declare(argv: list[str]) -> None:
 
 # wrapper -> (options taking a value, options that end option parsing)
 def _skip_options(args: list[str], with_value: frozenset[str], *, long_with_value: frozenset[str]
-                  = frozenset(), stop_at_first: bool = True) -> list[str]:
-    """Drop leading options (and their values); what remains starts with the wrapped program."""
+                  = frozenset(), stop_at_first: bool = True,
+                  attached_only: frozenset[str] = frozenset()) -> list[str]:
+    """Drop leading options (and their values); what remains starts with the wrapped program.
+
+    Letters in `attached_only` take an optional value written in the same word (`xargs -i{}`).
+    """
     i = 0
     while i < len(args):
         arg = args[i]
@@ -371,6 +591,9 @@ def _skip_options(args: list[str], with_value: frozenset[str], *, long_with_valu
             continue
         cluster = arg[1:]
         for k, letter in enumerate(cluster):
+            if letter in attached_only:
+                i += 1
+                break
             if letter in with_value:
                 i += 1 if k < len(cluster) - 1 else 2
                 break
@@ -424,9 +647,9 @@ def _unwrap(argv: list[str]) -> list[str] | None:
             raise CannotJudge("sudo -s/-i runs a shell")
         return rest
     if name == "xargs":
-        rest = _skip_options(args, frozenset("aEeIiLlnPsd"),
-                             long_with_value=frozenset({"arg-file", "eof", "replace",
-                                                        "max-lines", "max-args", "max-procs",
+        # -e, -i, -l (and --eof, --replace, --max-lines) take a value only in the same word
+        rest = _skip_options(args, frozenset("aEILnPsd"), attached_only=frozenset("eil"),
+                             long_with_value=frozenset({"arg-file", "max-args", "max-procs",
                                                         "max-chars", "delimiter",
                                                         "process-slot-var"}))
         return rest or ["echo"]
@@ -436,11 +659,7 @@ def _unwrap(argv: list[str]) -> list[str] | None:
 def _find(argv: list[str], dynamic: list[bool], scan: _Scan, wrappers: list[list[str]],
           depth: int) -> None:
     args = argv[1:]
-    starts = []
-    for arg in args:
-        if arg.startswith("-") or arg in ("(", "!", ")"):
-            break
-        starts.append(arg)
+    starts = _find_starts(argv)
     scan.leaves.append(Leaf(argv, list(wrappers)))
     i = 0
     while i < len(args):
@@ -455,6 +674,9 @@ def _find(argv: list[str], dynamic: list[bool], scan: _Scan, wrappers: list[list
             if not inner:
                 raise CannotJudge(f"find {arg} names no program")
             offset = i + 2
+            if arg in ("-execdir", "-okdir") and (args[:1] in (["-L"], ["-H"]) or any(
+                    not _inside(scan.root, s) for s in starts or ["."])):
+                scan.runs_elsewhere = True  # it runs in directories outside the workspace
             program = _program(inner[0], dynamic[offset] if offset < len(dynamic) else False)
             _simple([program, *inner[1:]], dynamic[offset:], scan, [*wrappers, argv], depth)
             i = end
@@ -463,7 +685,28 @@ def _find(argv: list[str], dynamic: list[bool], scan: _Scan, wrappers: list[list
         i += 1
 
 
-def _shell(argv: list[str], scan: _Scan, wrappers: list[list[str]], depth: int) -> None:
+def _inside(root: Path, path: str) -> bool:
+    real = Path(os.path.realpath(root / os.path.expanduser(path)))
+    return real == root or root in real.parents
+
+
+def _find_starts(argv: list[str]) -> list[str]:
+    """The starting points of a find command (after its -H/-L/-P/-D/-O options)."""
+    args = argv[1:]
+    i = 0
+    while i < len(args) and (args[i] in ("-H", "-L", "-P", "-D") or
+                             re.fullmatch(r"-O\d*", args[i])):
+        i += 2 if args[i] == "-D" else 1
+    starts = []
+    for arg in args[i:]:
+        if arg.startswith("-") or arg in ("(", "!", ")"):
+            break
+        starts.append(arg)
+    return starts
+
+
+def _shell(argv: list[str], dynamic: list[bool], scan: _Scan, wrappers: list[list[str]],
+           depth: int) -> None:
     name, args = argv[0], argv[1:]
     if name == "busybox":
         if not args:
@@ -479,6 +722,9 @@ def _shell(argv: list[str], scan: _Scan, wrappers: list[list[str]], depth: int) 
             i += 1
             break
         if arg in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
+            if arg.startswith("--") and i + 1 < len(args) and _descriptor(args[i + 1], scan.root):
+                raise CannotJudge(f"{name} {arg} {args[i + 1]} reads code from stdin or another "
+                                  "open descriptor")
             i += 2
             continue
         if arg in INFO_FLAGS and not inline:
@@ -501,42 +747,56 @@ def _shell(argv: list[str], scan: _Scan, wrappers: list[list[str]], depth: int) 
     if not rest:
         raise CannotJudge(f"{name} without a script reads its code from stdin (a pipe or "
                           "a here-doc)")
+    script = len(argv) - len(rest)
+    _script(name, rest[0], dynamic[script] if script < len(dynamic) else False, scan, wrappers)
     scan.leaves.append(Leaf(argv, list(wrappers)))  # a script file: judged as the shell
 
 
-def _interpreted(argv: list[str], interpreter: str, scan: _Scan,
+def _interpreted(argv: list[str], dynamic: list[bool], interpreter: str, scan: _Scan,
                  wrappers: list[list[str]]) -> None:
     flags = INLINE_FLAGS[interpreter]
     takes_value = VALUE_OPTIONS.get(interpreter, frozenset())
+    from_stdin = STDIN_FLAGS.get(interpreter, frozenset())
     args = argv[1:]
     if args[:1] and args[0] in INFO_FLAGS:
         scan.leaves.append(Leaf(argv, list(wrappers)))
         return
     if interpreter == "deno" and args[:1] == ["eval"]:
         args = ["-e"]
-    skip = False
-    for arg in args:
+    first = 1
+    if interpreter in ("deno", "bun") and args[:1] == ["run"]:
+        args, first = args[1:], 2  # `deno run <script>`, `bun run <script>`
+    skip = ""  # the option whose value comes next
+    for k, arg in enumerate(args, start=first):
         if skip:
-            skip = False
+            _option_value(argv[0], skip, arg, scan)
+            skip = ""
             continue
-        if arg == "-":
-            raise CannotJudge(f"{argv[0]} - reads its code from stdin")
-        if not arg.startswith("-"):
+        if not arg.startswith("-") or arg == "-":
+            _script(argv[0], arg, dynamic[k] if k < len(dynamic) else False, scan, wrappers)
             scan.leaves.append(Leaf(argv, list(wrappers)))  # a script file
             return
         if interpreter == "python" and arg.startswith("-m"):
             scan.leaves.append(Leaf(argv, list(wrappers)))  # a module
             return
         if arg.startswith("--"):
-            key = arg[1:].split("=", 1)[0]
+            key, eq, value = arg[1:].partition("=")
             if key in flags:
                 break
-            skip = key in takes_value and "=" not in arg
+            if key in takes_value and eq:
+                _option_value(argv[0], "-" + key, value, scan)
+            skip = arg if key in takes_value and not eq else ""
             continue
         cluster = arg[1:]
+        at = next((i for i, letter in enumerate(cluster) if letter in takes_value), len(cluster))
+        if any(letter in from_stdin for letter in cluster[:at + 1]):
+            raise CannotJudge(f"{argv[0]} {arg} reads code from stdin after (or instead of) its "
+                              "script")
         if any(letter in flags for letter in cluster) or interpreter == "deno":
             break
-        skip = cluster[-1:] in takes_value
+        if at < len(cluster) - 1:
+            _option_value(argv[0], arg, cluster[at + 1:], scan)
+        skip = arg if at == len(cluster) - 1 else ""
     else:
         raise CannotJudge(f"{argv[0]} without a script reads its code from stdin (a pipe or "
                           "a here-doc)")

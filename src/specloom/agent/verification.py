@@ -1,8 +1,11 @@
-"""The verification gate of a task run: the project's test command and the linked tests.
+"""The verification gate of a task run: the task gate, then the project's test command.
 
-`verify_task` runs the test command (when there is one) and `specloom verify` on the spec, and
-says whether the criteria the task cites are verified. `run_test_command` runs a shell command
-in its own process group and kills the whole group on timeout. Nothing here changes task status.
+`verify_task` asks the task gate (specloom.trace.task_gate, the one rule the CLI and the MCP
+server use too) whether the task's criteria verify, then runs the test command when there is
+one; a refusal is the gate's own message, with the command's failure appended. A task that
+cites no criteria and has no test command cannot be verified ("nothing can verify").
+`run_test_command` runs a shell command in its own process group and kills the whole group on
+timeout. Nothing here changes task status.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from specloom.agent.context_builder import cited_criteria
-from specloom.spec.loader import load_spec
 from specloom.spec.workspace import Workspace
+
+if TYPE_CHECKING:
+    from specloom.trace.task_gate import GateVerdict
 
 OUTPUT_TAIL = 4000
 
@@ -46,43 +51,33 @@ class TaskVerdict:
     passed: bool
     reason: str | None
     command: CommandResult | None
-    criteria: dict[str, str]          # cited criterion -> verify status
-    unlinked: tuple[str, ...]         # cited criteria with no linked test (reported, not blocking)
+    criteria: dict[str, str]          # cited criterion -> gate status
+    unlinked: tuple[str, ...]         # cited criteria with no linked test (these block)
+    gate: GateVerdict | None = None
 
     def to_json(self) -> dict[str, object]:
         return {"passed": self.passed, "reason": self.reason, "criteria": self.criteria,
                 "unlinked": list(self.unlinked),
+                "gate": self.gate.to_json() if self.gate is not None else None,
                 "command": self.command.to_json() if self.command else None}
 
 
 def verify_task(workspace: Workspace, spec_name: str, task_id: str, command: str | None,
                 timeout: float, progress: Callable[[str], None] | None = None) -> TaskVerdict:
-    """The gate: the test command (if any) and the linked tests of the cited criteria."""
-    from specloom.trace.verify import VERIFIED, verify
+    """The gate: the task gate's verdict on the cited criteria, then the test command."""
+    from specloom.trace.task_gate import check_task_done
 
-    spec = load_spec(workspace, spec_name)
-    task = spec.tasks.task(task_id) if spec.tasks else None
-    cited = [cid for cid, _ in cited_criteria(spec, task)] if task else []
+    gate = check_task_done(workspace, spec_name, task_id, timeout=timeout, progress=progress)
     result = run_test_command(workspace.root, command, timeout) if command else None
-    statuses: dict[str, str] = {}
-    linked: set[str] = set()
-    if cited:
-        report = verify(workspace, [spec_name], timeout=timeout, progress=progress)
-        for verdict in (c for s in report.specs for c in s.criteria if c.id in cited):
-            statuses[verdict.id] = verdict.status
-            if verdict.tests:
-                linked.add(verdict.id)
-    unlinked = tuple(c for c in cited if c not in linked)
-    failing = [f"{c} is {statuses.get(c)}" for c in cited if c in linked
-               and statuses.get(c) != VERIFIED]
-    reasons = ([result.describe()] if result is not None and not result.ok else [])
-    if failing:
-        reasons.append("linked tests do not verify the cited criteria: " + ", ".join(failing))
-    if result is None and not linked:
-        reasons.append("nothing can verify this task: no test command (set [tool.specloom] "
-                       "run-test-command or pass --test-command) and no tests linked to its "
-                       "criteria")
-    return TaskVerdict(not reasons, "; ".join(reasons) or None, result, statuses, unlinked)
+    reasons = [gate.message] if gate.message else []
+    if result is not None and not result.ok:
+        reasons.append(result.describe())
+    if result is None and not gate.criteria:
+        reasons.append("nothing can verify this task: it cites no criteria and there is no test "
+                       "command (set [tool.specloom] run-test-command or pass --test-command)")
+    statuses = {c.id: c.status for c in gate.criteria}
+    return TaskVerdict(not reasons, "; ".join(reasons) or None, result, statuses,
+                       gate.unlinked, gate)
 
 
 def run_test_command(root: Path, command: str, timeout: float) -> CommandResult:

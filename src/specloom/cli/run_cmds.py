@@ -145,7 +145,7 @@ def _outcome_lines(outcome: TaskOutcome) -> str:
     if outcome.reason:
         text += "\n    " + outcome.reason.replace("\n", "\n    ")
     if outcome.unlinked:
-        text += ("\n    criteria without linked tests (not verified, not blocking): "
+        text += ("\n    criteria without linked tests (they block; link tests to them): "
                  + ", ".join(outcome.unlinked))
     return text
 

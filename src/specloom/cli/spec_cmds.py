@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from specloom.cli.common import add_json_flag, print_json, workspace_from
-from specloom.cli.errors import EXIT_OK, CliError
+from specloom.cli.errors import EXIT_FINDINGS, EXIT_OK, CliError
 
 STATUS_CHOICES = ("todo", "in-progress", "done")
 MARKS = {"todo": "[ ]", "in-progress": "[-]", "done": "[x]"}
@@ -25,10 +25,18 @@ def register(commands: Any) -> None:
     task = commands.add_parser(
         "task", help="set a task's status (rewrites only its checkbox)",
         description="Set a task's status in tasks.md. Only checkbox characters change; a parent "
-                    "task follows its required sub-tasks.")
+                    "task follows its required sub-tasks. 'done' passes the task gate first: "
+                    "every criterion the task and its required sub-tasks cite needs linked "
+                    "tests that pass now (exit 1 with the reason otherwise).")
     task.add_argument("spec", metavar="SPEC")
     task.add_argument("task_id", metavar="ID", help="task id such as 2 or 2.1")
     task.add_argument("--status", required=True, choices=STATUS_CHOICES)
+    task.add_argument("--force", metavar="REASON",
+                      help="with --status done: mark it done although the gate refuses; the "
+                           "reason, your name and the time go to "
+                           ".kiro/specloom/trace/forced.json and 'specloom list' shows it")
+    task.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
+                      help="stop the linked tests after this long (default 600)")
     add_json_flag(task)
     task.set_defaults(handler=run_task)
 
@@ -51,7 +59,8 @@ def run_list(args: argparse.Namespace) -> int:
 
     workspace = workspace_from(args)
     # active specs first, then archived ones (`_archived/<name>`, flagged "archived")
-    rows = [spec_row(load_spec(workspace, name)) for name in workspace.all_spec_names()]
+    specs = [load_spec(workspace, name) for name in workspace.all_spec_names()]
+    rows = [{**spec_row(spec), "forced": _forced(workspace, spec)} for spec in specs]
     if args.json:
         print_json({"root": str(workspace.root), "specs": rows})
         return EXIT_OK
@@ -71,7 +80,29 @@ def run_list(args: argparse.Namespace) -> int:
         tasks = f"{row['tasks_done']}/{row['tasks_total']}" if row["tasks_total"] else "-"
         print(f"{name:<{width}}  {row['type']:<7}  {row['phase']:<12}  {tasks:<7}  "
               f"{review:<{review_width}}  {cc}".rstrip())
+    forced = [(row["name"], entry) for row in rows for entry in row["forced"]]
+    if forced:
+        print("\nForced done (the task gate refused; .kiro/specloom/trace/forced.json):")
+        for name, entry in forced:
+            print("  " + forced_line(name, entry))
     return EXIT_OK
+
+
+def _forced(workspace: Any, spec: Any) -> list[dict[str, object]]:
+    from specloom.trace.fingerprints import StoreError
+    from specloom.trace.task_gate import forced_rows
+
+    try:
+        return forced_rows(workspace, spec)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+
+
+def forced_line(spec: str, entry: dict[str, Any]) -> str:
+    """`cart 2.1 FORCED by ada at 2025-...: "reason" (not verified: 1.2 failing, ...)`."""
+    pending = ", ".join(f"{c['id']} {c['status']}" for c in entry["criteria"])
+    return (f"{spec} {entry['task']} FORCED by {entry['user']} at {entry['at']}: "
+            f"\"{entry['reason']}\"" + (f" (not verified: {pending})" if pending else ""))
 
 
 ARCHIVED_MARK = " (archived)"
@@ -137,25 +168,38 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_task(args: argparse.Namespace) -> int:
-    from specloom.spec.files import StaleFileError
-    from specloom.spec.task_status import TaskStatusError, set_task_status
-    from specloom.spec.tasks import TaskStatus
+    import sys
 
+    from specloom.quality.settings import SettingsError
+    from specloom.spec.files import StaleFileError
+    from specloom.spec.task_status import TaskStatusError
+    from specloom.spec.tasks import TaskStatus
+    from specloom.trace.fingerprints import StoreError
+    from specloom.trace.task_gate import GateRefused, change_task_status
+    from specloom.workflows.approval import upgrade_tasks_approval
+
+    if args.force is not None and args.status != "done":
+        raise CliError("--force applies only to --status done")
+    if args.timeout <= 0:
+        raise CliError("--timeout must be a positive number of seconds")
     spec = _load(args, args.spec)
+    workspace = workspace_from(args)
+    upgrade_tasks_approval(spec.path)  # a tick must not make an approved plan "edited"
     try:
-        change = set_task_status(workspace_from(args), spec.name, args.task_id,
-                                 TaskStatus(args.status))
-    except (TaskStatusError, StaleFileError) as exc:
+        gated = change_task_status(
+            workspace, spec.name, args.task_id, TaskStatus(args.status), timeout=args.timeout,
+            progress=lambda line: print(f"specloom: {line}", file=sys.stderr),
+            force=args.force, run_id=_latest_run(workspace, spec.name, args.task_id)
+            if args.force is not None else None)
+    except GateRefused as exc:
+        raise CliError(f"{exc}\nTo mark it done anyway, pass --force REASON (recorded in "
+                       ".kiro/specloom/trace/forced.json and shown by 'specloom list').",
+                       EXIT_FINDINGS) from None
+    except (TaskStatusError, StaleFileError, SettingsError, StoreError) as exc:
         raise CliError(str(exc)) from None
+    change = gated.change
     if args.json:
-        print_json({
-            "spec": change.spec, "path": change.path, "task": change.task,
-            "before": str(change.before), "after": str(change.after),
-            "parent": change.parent,
-            "parent_before": str(change.parent_before) if change.parent_before else None,
-            "parent_after": str(change.parent_after) if change.parent_after else None,
-            "changed": change.changed,
-        })
+        print_json(gated.to_json())
         return EXIT_OK
     if not change.changed:
         print(f"{change.path}: task {change.task} is already {change.after}")
@@ -164,4 +208,22 @@ def run_task(args: argparse.Namespace) -> int:
     if change.parent and change.parent_before != change.parent_after:
         print(f"{change.path}: parent task {change.parent} "
               f"{change.parent_before} -> {change.parent_after}")
+    verdict = gated.verdict
+    if gated.forced is not None:
+        print(f"{change.path}: task {change.task} FORCED done; recorded in "
+              ".kiro/specloom/trace/forced.json: " + forced_line(change.spec,
+                                                                  gated.forced.row()))
+    elif verdict is not None and verdict.note:
+        print(f"{change.path}: {verdict.note}")
+    elif verdict is not None:
+        print(f"{change.path}: criteria verified: "
+              + ", ".join(c.id for c in verdict.criteria))
     return EXIT_OK
+
+
+def _latest_run(workspace: Any, spec: str, task_id: str) -> str | None:
+    """The run id of the latest `specloom run` record of the task, to link a forced one."""
+    from specloom.agent.run_record import latest_record
+
+    record = latest_record(workspace.root, spec, task_id.rstrip("."))
+    return record.run_id if record is not None else None

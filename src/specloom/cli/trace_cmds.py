@@ -28,19 +28,28 @@ def register(commands: Any) -> None:
 
     verify = commands.add_parser(
         "verify", help="run the linked tests and report per criterion",
-        description="Run the tests linked to each criterion (pytest through specloom's plugin, "
-                    "other runners through a test command writing JUnit XML) and report "
-                    "verified, failing, error, untested or stale.")
+        description="Run the tests linked to each criterion (pytest in the project's own "
+                    "interpreter with specloom's plugin, or a test command writing JUnit XML, "
+                    "or read an existing JUnit XML file) and report verified, failing, error, "
+                    "untested or stale.")
     _common(verify, ("text", "json", "markdown", "junit"))
     verify.add_argument("--fail-on", choices=VERIFY_FAIL_ON, default="failing",
                         help="lowest status that makes verify exit 1 (default: failing)")
     verify.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
                         help="stop a test run after this long (default 600)")
     verify.add_argument("--test-command", metavar="CMD",
-                        help="command for non-Python tests; {junit} is replaced by the path "
+                        help="command that runs the tests; {junit} is replaced by the path "
                              "of the JUnit XML it must write (default: [tool.specloom] "
                              "test-command in pyproject.toml)")
-    verify.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
+    verify.add_argument("--junit", metavar="FILE", type=Path,
+                        help="take the test outcomes from this JUnit XML file (or every *.xml "
+                             "file in this folder) and run nothing")
+    verify.add_argument("--python", metavar="PATH",
+                        help="interpreter (or virtual environment folder) for pytest "
+                             "(default: the project's, see docs/trace.md)")
+    verify.add_argument("--junit-report", metavar="FILE",
+                        help="also write a JUnit XML report (one testcase per criterion) "
+                             "to FILE")
     verify.add_argument("--accept", action="store_true",
                         help="accept changed criterion text when its tests pass (clears stale)")
     verify.add_argument("--no-record", action="store_true",
@@ -133,10 +142,17 @@ def run_verify(args: argparse.Namespace) -> int:
     workspace = workspace_from(args)
     if args.timeout <= 0:
         raise CliError("--timeout must be a positive number of seconds")
+    if args.junit is not None and args.test_command:
+        raise CliError("--junit reads outcomes and runs nothing; it cannot be combined with "
+                       "--test-command")
+    if args.junit is not None and not args.junit.exists():
+        raise CliError(f"--junit {args.junit}: no such file or folder; pass the JUnit XML "
+                       "your test runner wrote (or a folder of them)")
     command = args.test_command or configured_test_command(workspace.root)
     try:
         report = verify(workspace, args.specs, timeout=args.timeout, test_command=command,
-                        record=not args.no_record, accept=args.accept, progress=_progress)
+                        record=not args.no_record, accept=args.accept, progress=_progress,
+                        python=args.python, junit=args.junit)
     except _library_errors() as exc:
         raise CliError(str(exc)) from None
     _render(args, report, {
@@ -144,8 +160,9 @@ def run_verify(args: argparse.Namespace) -> int:
         "markdown": render_verify.render_verify_markdown,
         "junit": render_verify.render_verify_junit,
         "text": render_verify.render_verify_text})
-    if args.junit:
-        write_output(args.junit, render_verify.render_verify_junit(report), "--junit")
+    if args.junit_report:
+        write_output(args.junit_report, render_verify.render_verify_junit(report),
+                     "--junit-report")
     return EXIT_FINDINGS if report.failed(args.fail_on) else EXIT_OK
 
 

@@ -1,10 +1,14 @@
-"""Criterion -> test mapping from shared symbols, and `# specloom:` tags above matched tests.
+"""Criterion -> test mapping with evidence, and `# specloom:` tags above matched tests.
 
-A test exercises a criterion when it calls a symbol one of the criterion's facts names (a
-function, method, handler or model), sends a request matching a cited route, invokes a cited
-command, or expects a cited exception. Tag insertion only ever adds whole comment lines directly
-above a test's decorators (or its `def`), writes atomically, and skips ids already tagged there;
-it must not change any other byte of the user's file.
+A test exercises a criterion when it reaches a definition one of the criterion's facts names
+(a function, method, class or model: through imports, aliases, fixtures, instance method calls,
+see `test_reach`), sends a request matching a cited route, invokes a cited command, or expects
+a cited exception. A call whose callee could not be resolved still counts by name (a method
+only when the test also names its class). Each link keeps its evidence: how the test reaches
+the fact, at which file and line. Tag insertion only ever adds whole comment lines directly
+above a test's decorators (or its `def`), writes atomically, and skips ids already tagged
+there; it must not change any other byte of the user's file. A test a class inherits has no
+`def` of its own to tag, so it is linked in facts.json only.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from specloom.extract.facts import Fact, FactSheet
 from specloom.spec.files import replace_if_unchanged
@@ -21,19 +26,35 @@ from specloom.spec.source import read_bounded
 
 LINKABLE_KINDS = frozenset({"function", "method", "route", "command", "exception",
                             "data_model", "class"})
+REACHABLE_KINDS = frozenset({"function", "method", "class", "data_model", "exception"})
 TAG = re.compile(r"^\s*#\s*specloom:\s*(?P<spec>[\w.-]+)\s+(?P<ids>[\d.,\s]+)$")
 
 
 @dataclass(frozen=True, slots=True)
+class LinkEvidence:
+    """How test `test` was found to exercise a criterion's fact: `via`, written at path:line."""
+
+    test: str
+    via: str
+    path: str
+    line: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"test": self.test, "via": self.via, "path": self.path, "line": self.line}
+
+
+@dataclass(frozen=True, slots=True)
 class CriterionLink:
-    """The tests that exercise criterion `criterion` (node ids, in sheet order)."""
+    """The tests that exercise criterion `criterion` (node ids, in sheet order), and why."""
 
     criterion: str
     facts: tuple[str, ...]
     tests: tuple[str, ...]
+    evidence: tuple[LinkEvidence, ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        return {"criterion": self.criterion, "facts": list(self.facts), "tests": list(self.tests)}
+        return {"criterion": self.criterion, "facts": list(self.facts), "tests": list(self.tests),
+                "evidence": [e.to_json() for e in self.evidence]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,36 +74,95 @@ def link_criteria(citations: Mapping[str, Sequence[str]], sheet: FactSheet,
     function is not evidence for its error path.
     """
     by_id = sheet.by_id()
-    tests = sheet.of_kind("test")
+    tests = [TestIndex(test) for test in sheet.of_kind("test")]
     links = []
     for criterion, fact_ids in citations.items():
         cited = [by_id[f] for f in fact_ids if f in by_id and by_id[f].kind in LINKABLE_KINDS]
         text = (texts or {}).get(criterion, "")
-        matched = [t.details.get("nodeid", t.name) for t in tests
-                   if any(exercises(t, fact) for fact in cited) and checks_outcome(t, text)]
-        links.append(CriterionLink(criterion, tuple(fact_ids), tuple(matched)))
+        matched: list[str] = []
+        evidence: list[LinkEvidence] = []
+        for test in tests:
+            found = next(filter(None, (test.evidence(fact) for fact in cited)), None)
+            if found is not None and checks_outcome(test.fact, text):
+                matched.append(found.test)
+                evidence.append(found)
+        links.append(CriterionLink(criterion, tuple(fact_ids), tuple(matched), tuple(evidence)))
     return links
 
 
 def exercises(test: Fact, fact: Fact) -> bool:
-    details = test.details
-    if fact.kind == "route":
-        pattern = route_pattern(str(fact.details.get("path", "")))
-        methods = set(fact.details.get("methods", ()))
-        for request in details.get("http", ()):
-            verb, _, path = str(request).partition(" ")
-            if (verb in methods or "ANY" in methods) and pattern.match(path):
-                return True
-    if fact.kind == "command" and fact.details.get("command") in details.get("commands", ()):
-        return True
-    if fact.kind == "exception" and fact.symbol in details.get("expects_raises", ()):
-        return True
-    if fact.kind == "exception" or fact.symbol not in details.get("calls", ()):
-        return False
-    if fact.kind == "method":
-        owner = fact.name.rsplit(".", 2)[-2]
-        return owner in details.get("names", ()) or owner in details.get("calls", ())
-    return True
+    return evidence_for(test, fact) is not None
+
+
+def evidence_for(test: Fact, fact: Fact) -> LinkEvidence | None:
+    """How `test` exercises `fact`, or None when it does not."""
+    return TestIndex(test).evidence(fact)
+
+
+class TestIndex:
+    """A test fact's details arranged for lookups: reached targets and unresolved calls."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, test: Fact) -> None:
+        details = test.details
+        self.fact = test
+        self.nodeid = str(details.get("nodeid", test.name))
+        self.reaches: dict[str, Mapping[str, Any]] = {}
+        for reach in details.get("reaches", ()):
+            if isinstance(reach, dict):
+                self.reaches.setdefault(str(reach.get("target")), reach)
+        if "reaches" in details:
+            self.calls: dict[str, Mapping[str, Any]] = {
+                str(c.get("name")): c for c in details.get("unresolved_calls", ())
+                if isinstance(c, dict)}
+        else:  # a test fact from before `reaches` existed: every call counts by name
+            self.calls = {str(name): {} for name in details.get("calls", ())}
+        self.names = set(details.get("names", ())) | set(details.get("calls", ()))
+
+    def found(self, via: str, path: str | None = None, line: int | None = None) -> LinkEvidence:
+        return LinkEvidence(self.nodeid, via, self.fact.path if path is None else path,
+                            self.fact.line if line is None else line)
+
+    def evidence(self, fact: Fact) -> LinkEvidence | None:
+        details = self.fact.details
+        if fact.kind == "route":
+            pattern = route_pattern(str(fact.details.get("path", "")))
+            methods = set(fact.details.get("methods", ()))
+            for request in details.get("http", ()):
+                verb, _, path = str(request).partition(" ")
+                if (verb in methods or "ANY" in methods) and pattern.match(path):
+                    return self.found(f"sends {request}, matching route {fact.name}")
+        if fact.kind == "command" and \
+                fact.details.get("command") in details.get("commands", ()):
+            return self.found(f"invokes the {fact.details.get('command')} command")
+        if fact.kind == "exception" and fact.symbol in details.get("expects_raises", ()):
+            return self.found(f"expects {fact.symbol} with pytest.raises")
+        target = fact.name if fact.kind in REACHABLE_KINDS else \
+            f"{fact.details.get('module')}.{fact.details.get('handler') or fact.symbol}"
+        reach = self.reaches.get(target)
+        if reach is not None:
+            return self.found(str(reach.get("via", "")), str(reach.get("path", self.fact.path)),
+                              int(reach.get("line", self.fact.line)))
+        if fact.kind == "exception":
+            return None
+        return self._by_name(fact)
+
+    def _by_name(self, fact: Fact) -> LinkEvidence | None:
+        """The name rule, for calls nothing resolved (or tests read before `reaches`)."""
+        call = self.calls.get(fact.symbol)
+        if call is None:
+            return None
+        path = str(call.get("path", self.fact.path))
+        line = int(call.get("line", self.fact.line))
+        if fact.kind == "method":
+            owner = fact.name.rsplit(".", 2)[-2]
+            if owner not in self.names:
+                return None
+            return self.found(f"by name: calls {fact.symbol}() on a value of unresolved type "
+                              f"and names {owner}", path, line)
+        return self.found(f"by name: calls {fact.symbol}() (not resolved to a definition)",
+                          path, line)
 
 
 RAISES = re.compile(r"SHALL raise (\w+)")

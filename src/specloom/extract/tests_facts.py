@@ -1,14 +1,25 @@
 """Facts about existing tests: each test's name, the symbols it calls, the HTTP requests and
 CLI invocations it makes, and what it asserts. Read with `ast`; tests are never run here.
+
+`test_facts` reads one file on its own (names only). `with_suite_tests` replaces those with
+the suite's view: every test pytest would collect, inherited test methods included, each with
+`reaches`, the code definitions it reaches through imports, fixtures and calls
+(`specloom.extract.test_reach`), and the evidence for each.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
+from specloom.extract.code_index import CodeIndex, roots_of
+from specloom.extract.facts import Fact, FactSheet, fact_id
+from specloom.extract.files import is_test_file, python_files
 from specloom.extract.frameworks import dotted, string_value
 from specloom.extract.python_facts import FactDraft
+from specloom.extract.test_reach import Evaluator, reach_of
+from specloom.extract.test_suite import TestItem, TestSuite
 
 HTTP_VERBS = frozenset({"get", "post", "put", "delete", "patch", "head", "options"})
 MAX_ASSERTS = 6
@@ -34,7 +45,10 @@ def _tests(tree: ast.Module) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFuncti
 
 def _test_draft(func: ast.FunctionDef | ast.AsyncFunctionDef, path: str,
                 owner: str) -> FactDraft:
-    nodeid = "::".join(filter(None, (path, owner, func.name)))
+    return _draft(func, "::".join(filter(None, (path, owner, func.name))))
+
+
+def _draft(func: ast.FunctionDef | ast.AsyncFunctionDef, nodeid: str) -> FactDraft:
     calls, http, commands, raises = _calls(func)
     asserts = [_clip(ast.unparse(n.test)) for n in ast.walk(func) if isinstance(n, ast.Assert)]
     return FactDraft("test", nodeid, func.name, func.lineno,
@@ -97,3 +111,65 @@ def _cli_invocation(node: ast.Call, last: str) -> str:
 def _clip(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= ASSERT_LIMIT else text[:ASSERT_LIMIT - 3] + "..."
+
+
+MAX_UNRESOLVED = 40
+
+
+def list_test_files(source: Path, roots: Sequence[Path]) -> list[Path]:
+    """Test files (and conftest.py files) inside `source` and under the test roots."""
+    found: dict[Path, Path] = {}
+    for folder in [source, *roots]:
+        for path in python_files(folder) if folder.exists() else []:
+            if _is_test_path(path, source):
+                found.setdefault(path.resolve(), path)
+    return sorted(found.values())
+
+
+def _is_test_path(path: Path, source: Path) -> bool:
+    if is_test_file(path):
+        return True
+    try:
+        parts = path.relative_to(source).parts[:-1]
+    except ValueError:
+        parts = path.parts[:-1]
+    return any(part in ("tests", "test") for part in parts) and path.name.startswith("test")
+
+
+def code_index_of(sheet: FactSheet, base: Path) -> CodeIndex:
+    """An index of the sheet's modules (and their packages' other modules) on disk."""
+    modules = [(f.name, base / f.path) for f in sheet.of_kind("module")]
+    return CodeIndex(roots_of(modules), {name.split(".", 1)[0] for name, _ in modules})
+
+
+def with_suite_tests(sheet: FactSheet, base: Path, test_files: Sequence[Path]) -> FactSheet:
+    """The sheet with its test facts replaced by the suite's: collected items with reaches."""
+    code_facts = [f for f in sheet.facts if f.kind != "test"]
+    taken = {f.id for f in code_facts}
+    suite = TestSuite(base, test_files, code_index_of(sheet, base))
+    cache: dict[tuple[int, int], Evaluator] = {}
+    tests: list[Fact] = []
+    for item in suite.items():
+        draft = _suite_draft(suite, item, cache)
+        key = f"test:{item.nodeid}"
+        identifier = fact_id(key, taken)
+        taken.add(identifier)
+        tests.append(Fact(identifier, "test", key, draft.name, draft.symbol,
+                          item.defined_in.display, draft.line, draft.summary, draft.details))
+    return FactSheet(sheet.source, tuple([*code_facts, *tests]), sheet.files, sheet.lines,
+                     sheet.skipped, sheet.imports)
+
+
+def _suite_draft(suite: TestSuite, item: TestItem,
+                 cache: dict[tuple[int, int], Evaluator]) -> FactDraft:
+    draft = _draft(item.func, item.nodeid)
+    reach = reach_of(suite, item, cache)
+    unresolved: dict[str, dict[str, object]] = {}
+    for call in reach.unresolved:
+        unresolved.setdefault(call.name, {"name": call.name, "path": call.path,
+                                          "line": call.line})
+    draft.details["reaches"] = [r.to_json() for r in reach.reaches]
+    draft.details["unresolved_calls"] = list(unresolved.values())[:MAX_UNRESOLVED]
+    if item.inherited and item.owner is not None:
+        draft.details["inherited_from"] = f"{item.owner.name} ({item.owner.where})"
+    return draft

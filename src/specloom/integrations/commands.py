@@ -45,8 +45,10 @@ COMMANDS: tuple[Command, ...] = (
             "2. Call `set_task_status` with `in-progress` (or `specloom task <spec> <id> "
             "--status in-progress`).\n"
             "3. Implement it, with tests tagged `@pytest.mark.req(\"<spec>\", \"X.Y\")`.\n"
-            "4. Call `set_task_status` with `done`: specloom refuses unless the linked tests "
-            "pass; if refused, fix the code and try again. Never tick the box by hand."),
+            "4. Call `set_task_status` with `done`: specloom refuses unless every criterion "
+            "the task cites has linked tests that pass; if refused, the message names each "
+            "criterion (link a test to it, or fix the code) and you try again. Never tick "
+            "the box by hand."),
     Command("spec-verify", "Verify a spec: run the linked tests per criterion", "[spec name]",
             "Verify spec {args}.\n\n"
             "Call `verify` (or run `specloom verify {args}`) and report, per acceptance "

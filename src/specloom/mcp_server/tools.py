@@ -35,10 +35,11 @@ def _library_errors() -> tuple[type[Exception], ...]:
     from specloom.spec.files import StaleFileError
     from specloom.spec.task_status import TaskStatusError
     from specloom.trace.fingerprints import StoreError
+    from specloom.trace.task_gate import GateRefused
     from specloom.workflows.flow import AuthoringError
 
     return (UnknownSpecError, SettingsError, StaleFileError, TaskStatusError, StoreError,
-            AuthoringError)
+            AuthoringError, GateRefused)
 
 
 def translate_errors(exc: Exception) -> ToolInputError | None:
@@ -63,8 +64,10 @@ def list_specs(workspace: Workspace) -> dict[str, Any]:
     """What `specloom list --json` prints."""
     from specloom.quality.overview import spec_row
     from specloom.spec.loader import load_spec
+    from specloom.trace.task_gate import forced_rows
 
-    rows = [spec_row(load_spec(workspace, name)) for name in workspace.spec_names()]
+    specs = [load_spec(workspace, name) for name in workspace.spec_names()]
+    rows = [{**spec_row(spec), "forced": forced_rows(workspace, spec)} for spec in specs]
     return {"root": str(workspace.root), "specs": rows}
 
 
@@ -199,48 +202,23 @@ def _pick_task(tasks: Any, task_id: str | None, shown: str) -> Any:
 
 def set_task_status(workspace: Workspace, spec: str, task_id: str, status: str,
                     timeout: float = 600.0) -> dict[str, Any]:
-    """`specloom task SPEC ID --status STATUS`; "done" only when the cited criteria verify."""
-    from specloom.spec.task_status import set_task_status as write_status
+    """`specloom task SPEC ID --status STATUS --json`; "done" passes the task gate
+    (specloom.trace.task_gate), which refuses with the CLI's message. No --force over MCP: a
+    bypass is a person's decision, made at the command line."""
     from specloom.spec.tasks import TaskStatus
+    from specloom.trace.task_gate import change_task_status
+    from specloom.workflows.approval import upgrade_tasks_approval
 
     if status not in STATUSES:
         raise ToolInputError(f"status must be one of: {', '.join(STATUSES)}")
+    if not isinstance(task_id, str) or not task_id.strip():
+        raise ToolInputError("a task id such as 2 or 2.1 is required; call next_task to see one")
+    if timeout <= 0:
+        raise ToolInputError("timeout must be a positive number of seconds")
     name = resolve_spec(workspace, spec)
-    if status == "done":
-        _require_verified(workspace, name, task_id, timeout)
-    change = write_status(workspace, name, task_id, TaskStatus(status))
-    return {
-        "spec": change.spec, "path": change.path, "task": change.task,
-        "before": str(change.before), "after": str(change.after), "parent": change.parent,
-        "parent_before": str(change.parent_before) if change.parent_before else None,
-        "parent_after": str(change.parent_after) if change.parent_after else None,
-        "changed": change.changed,
-    }
-
-
-def _require_verified(workspace: Workspace, spec: str, task_id: str, timeout: float) -> None:
-    from specloom.spec.loader import load_spec
-    from specloom.trace.verify import verify as run_verify
-
-    loaded = load_spec(workspace, spec)
-    task = _pick_task(loaded.tasks, task_id, loaded.display_path) if loaded.tasks else None
-    if task is None:
-        raise ToolInputError(f"{loaded.display_path}/tasks.md does not exist")
-    cited = set(loaded.cited_ids(task))
-    for child in loaded.tasks.children(task.id) if loaded.tasks else ():
-        cited.update(loaded.cited_ids(child))
-    if not cited:
-        raise ToolInputError(f"task {task.id} cites no criteria, so no test can show it is "
-                             "done; cite them with _Requirements: X.Y_ or set it in the CLI")
-    report = run_verify(workspace, [spec], timeout=timeout,
-                        test_command=_test_command(workspace), record=False)
-    verdicts = {c.id: c.status for s in report.specs for c in s.criteria}
-    bad = [f"{i} {verdicts.get(i, 'unknown')}" for i in sorted(cited)
-           if verdicts.get(i) != "verified"]
-    if bad:
-        raise ToolInputError(f"task {task.id} is not marked done: its criteria do not all "
-                             f"verify ({'; '.join(bad)}); run 'specloom verify {spec}' "
-                             "for the details")
+    upgrade_tasks_approval(workspace.spec_dir(name))  # a tick must not make the plan "edited"
+    return change_task_status(workspace, name, task_id, TaskStatus(status),
+                              timeout=timeout).to_json()
 
 
 # -- authoring with a model: new_spec, next_phase, refine_phase, approve_phase ----------------

@@ -2,8 +2,9 @@
 
 Stored as JSON in `.kiro/specloom/trace/fingerprints.json` (atomic writes) with the git commit
 and time of the verification, so staleness and drift survive between runs:
-`{"version": 1, "specs": {"<spec>": {"<N.M>": {"fingerprint", "commit", "verified_at",
-"tests"}}}}`.
+`{"version": 2, "specs": {"<spec>": {"<N.M>": {"fingerprint", "commit", "verified_at",
+"tests", "anchors"}}}}`. Version 2 added `anchors` (the criterion's code anchors with their body
+fingerprints); a version 1 file reads as criteria without anchors.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from typing import Any
 
 from specloom import jsontext
 from specloom.spec.files import write_atomic
+from specloom.trace.anchors import Anchor
 
 STORE_PATH = Path(".kiro") / "specloom" / "trace" / "fingerprints.json"
+STORE_VERSION = 2
 
 
 class StoreError(Exception):
@@ -35,10 +38,12 @@ class Verified:
     commit: str | None
     verified_at: str
     tests: tuple[str, ...] = ()
+    anchors: tuple[Anchor, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"fingerprint": self.fingerprint, "commit": self.commit,
-                "verified_at": self.verified_at, "tests": list(self.tests)}
+                "verified_at": self.verified_at, "tests": list(self.tests),
+                "anchors": [anchor.to_json() for anchor in self.anchors]}
 
 
 class FingerprintStore:
@@ -53,6 +58,10 @@ class FingerprintStore:
             return cls(path, {})
         try:
             data = jsontext.loads(path.read_text(encoding="utf-8"))
+            version = data.get("version", 1)
+            if not isinstance(version, int) or version > STORE_VERSION:
+                raise StoreError(f"{STORE_PATH.as_posix()}: version {version!r} was written by "
+                                 "a newer specloom; upgrade specloom to read it")
             specs = {name: {cid: _verified(entry) for cid, entry in criteria.items()}
                      for name, criteria in data.get("specs", {}).items()}
         except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
@@ -67,12 +76,21 @@ class FingerprintStore:
         self.specs.setdefault(spec, {})[criterion] = verified
 
     def save(self) -> None:
-        data = {"version": 1, "specs": {
+        data = {"version": STORE_VERSION, "specs": {
             name: {cid: v.to_json() for cid, v in sorted(criteria.items())}
             for name, criteria in sorted(self.specs.items())}}
         write_atomic(self.path, (json.dumps(data, indent=2) + "\n").encode("utf-8"))
 
 
 def _verified(entry: dict[str, Any]) -> Verified:
-    return Verified(str(entry["fingerprint"]), entry.get("commit"),
-                    str(entry.get("verified_at", "")), tuple(entry.get("tests", ())))
+    commit = entry.get("commit")
+    if commit is not None and not (isinstance(commit, str) and _is_sha(commit)):
+        # the commit reaches git's command line: anything but a hash could be an option
+        raise ValueError(f"commit {commit!r} is not a git commit hash")
+    return Verified(str(entry["fingerprint"]), commit, str(entry.get("verified_at", "")),
+                    tuple(entry.get("tests", ())),
+                    tuple(Anchor.from_json(a) for a in entry.get("anchors") or ()))
+
+
+def _is_sha(text: str) -> bool:
+    return 4 <= len(text) <= 64 and all(c in "0123456789abcdefABCDEF" for c in text)

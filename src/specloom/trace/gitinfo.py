@@ -62,3 +62,22 @@ def changed_files(root: Path, since: str, paths: list[str]) -> list[str]:
         return []
     out = _git(root, "diff", "--name-only", "--relative", since, "--", *paths)
     return [line for line in out.splitlines() if line.strip()]
+
+
+def file_at(root: Path, commit: str, path: str) -> str | None:
+    """The text of `path` (relative to root) in `commit`, or None when it is not there."""
+    if not (4 <= len(commit) <= 64 and all(c in "0123456789abcdefABCDEF" for c in commit)):
+        return None  # a store entry is data: never let it reach git as an option
+    try:
+        return _git(root, "show", f"{commit}:./{path}")
+    except GitError:
+        return None
+
+
+def last_commit_of(root: Path, path: str) -> str | None:
+    """The newest commit that touched `path` (relative to root), or None (not committed, or
+    no repository)."""
+    try:
+        return _git(root, "log", "-1", "--format=%H", "--", path).strip() or None
+    except GitError:
+        return None

@@ -2,7 +2,8 @@
 
 Status per criterion: `covered` (at least one linked test, directly or through a correctness
 property), `uncovered` (no test), `stale` (its text changed since its links were last
-verified). Links that point at nothing are reported as orphans (T001-T003).
+verified). Links that point at nothing are reported as orphans (T001-T003). Each criterion
+also carries its code anchors (see `anchors`), without fingerprints.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from specloom.quality.diagnostic import Diagnostic
 from specloom.spec.loader import Spec, load_spec
 from specloom.spec.requirements import Criterion
 from specloom.spec.workspace import Workspace
+from specloom.trace.anchors import Anchor, AnchorFinder
 from specloom.trace.fingerprints import FingerprintStore, fingerprint
 from specloom.trace.links import Link, ScanProblem
 from specloom.trace.rules import RULES
@@ -36,6 +38,7 @@ class CriterionTrace:
     code: tuple[Link, ...]
     properties: tuple[int, ...]
     stale: bool
+    anchors: tuple[Anchor, ...] = ()
 
     @property
     def status(self) -> str:
@@ -91,8 +94,12 @@ class TraceReport:
 
 
 def build_trace(workspace: Workspace, names: Sequence[str] = (),
-                store: FingerprintStore | None = None, scan: LinkScan | None = None) -> TraceReport:
-    """Trace the named specs (all when empty); raises UnknownSpecError for a wrong name."""
+                store: FingerprintStore | None = None, scan: LinkScan | None = None,
+                anchors: bool = True) -> TraceReport:
+    """Trace the named specs (all when empty); raises UnknownSpecError for a wrong name.
+
+    `anchors=False` skips finding the criteria's code anchors (`drift` reads recorded ones).
+    """
     from specloom.quality.check import resolve_spec_names
 
     selected = resolve_spec_names(workspace, list(names))
@@ -112,17 +119,20 @@ def build_trace(workspace: Workspace, names: Sequence[str] = (),
         else:
             by_spec[target] += links
     specs = []
+    finder = AnchorFinder(workspace.root) if anchors else None
     for name in selected:
-        spec_trace, spec_orphans = _trace_spec(load_spec(workspace, name), by_spec[name], store)
+        spec_trace, spec_orphans = _trace_spec(load_spec(workspace, name), by_spec[name], store,
+                                               finder)
         specs.append(spec_trace)
         orphans.extend(spec_orphans)
     diagnostics = _diagnostics(specs, orphans)
-    return TraceReport(workspace.root, tuple(specs), tuple(orphans), scan.problems,
+    problems = (*scan.problems, *(finder.problems if finder is not None else ()))
+    return TraceReport(workspace.root, tuple(specs), tuple(orphans), problems,
                        tuple(diagnostics), scan.files_scanned, len(scan.links))
 
 
-def _trace_spec(spec: Spec, links: list[Link],
-                store: FingerprintStore) -> tuple[SpecTrace, list[Orphan]]:
+def _trace_spec(spec: Spec, links: list[Link], store: FingerprintStore,
+                finder: AnchorFinder | None) -> tuple[SpecTrace, list[Orphan]]:
     criteria = spec.requirements.criteria() if spec.requirements is not None else ()
     criterion_ids = {c.id for c in criteria}
     design_properties = spec.design.properties if spec.design is not None else ()
@@ -146,23 +156,25 @@ def _trace_spec(spec: Spec, links: list[Link],
         PropertyTrace(p.number, p.title, p.line, tuple(r.id for r in p.validates),
                       tuple(by_property[p.number])) for p in design_properties)
     tasks = _tasks_by_criterion(spec, criteria, properties)
-    traced = tuple(_trace_criterion(spec.name, c, direct[c.id], properties, tasks[c.id], store)
+    traced = tuple(_trace_criterion(spec, c, direct[c.id], properties, tasks[c.id], store, finder)
                    for c in criteria)
     return SpecTrace(spec.name, spec, traced, properties), orphans
 
 
-def _trace_criterion(spec: str, criterion: Criterion, links: list[Link],
+def _trace_criterion(spec: Spec, criterion: Criterion, links: list[Link],
                      properties: tuple[PropertyTrace, ...], tasks: list[str],
-                     store: FingerprintStore) -> CriterionTrace:
+                     store: FingerprintStore, finder: AnchorFinder | None) -> CriterionTrace:
     validating = [p for p in properties if _cites(p.validates, criterion)]
     tests = [link for link in links if link.kind == "test"]
     tests.extend(link for p in validating for link in p.tests if link.kind == "test")
     code = [link for link in links if link.kind == "code"]
     code.extend(link for p in validating for link in p.tests if link.kind == "code")
-    recorded = store.get(spec, criterion.id)
+    recorded = store.get(spec.name, criterion.id)
     stale = recorded is not None and recorded.fingerprint != fingerprint(criterion.text)
-    return CriterionTrace(spec, criterion.id, criterion.text, criterion.line, tuple(tasks),
-                          tuple(tests), tuple(code), tuple(p.number for p in validating), stale)
+    anchors = finder.for_criterion(spec, criterion, tests, code) if finder is not None else ()
+    return CriterionTrace(spec.name, criterion.id, criterion.text, criterion.line, tuple(tasks),
+                          tuple(tests), tuple(code), tuple(p.number for p in validating), stale,
+                          anchors)
 
 
 def _cites(refs: Sequence[str], criterion: Criterion) -> bool:

@@ -3,20 +3,30 @@
 It registers the `req` marker, so `@pytest.mark.req("cart", "1.2")` passes `--strict-markers`,
 and nothing else unless `--specloom-report=PATH` is given: then it writes a JSON report of each
 collected test (node id, file, line, outcome, duration, failure message, Hypothesis's falsifying
-example, and its `req` markers) and of collection errors, which `specloom verify` reads.
+example, and its `req` markers) and of collection errors (their whole text), which
+`specloom verify` reads.
+
+The module must not import specloom (or anything beyond the standard library and pytest) at run
+time: `verify` copies this file into a temporary folder and loads it with `-p` into the project's
+own interpreter, where specloom is usually not installed. It must also keep working on the older
+Pythons and pytests a project may use (annotations stay strings; no 3.10+ syntax at run time).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pytest
+if TYPE_CHECKING:
+    import pytest
 
 REPORT_OPTION = "--specloom-report"
 MAX_TEXT = 4000
+MAX_COLLECTION_TEXT = 100_000  # a collection error is kept whole up to this size
 EXAMPLE_START = re.compile(r"(Falsifying example|Failing test case):")
 ERROR_PREFIX = re.compile(r"^E {0,7}")
 
@@ -75,7 +85,8 @@ class ReportRecorder:
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
             self.collection_errors.append(
-                {"nodeid": report.nodeid, "message": report.longreprtext[-MAX_TEXT:]})
+                {"nodeid": report.nodeid,
+                 "message": _bounded(report.longreprtext, MAX_COLLECTION_TEXT)})
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         entry = self.tests.setdefault(report.nodeid, {
@@ -94,11 +105,34 @@ class ReportRecorder:
             entry["falsifying_example"] = falsifying_example(text)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        from specloom.spec.files import write_atomic
-
         data = {"exitstatus": int(exitstatus), "tests": list(self.tests.values()),
                 "collection_errors": self.collection_errors}
-        write_atomic(self.path, json.dumps(data, indent=1).encode("utf-8"))
+        _write_atomic(self.path, json.dumps(data, indent=1).encode("utf-8"))
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """A temporary file beside `path`, then a rename: a reader never sees half a report.
+
+    (specloom's own `write_atomic` cannot be used: specloom is not importable here.)
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def _bounded(text: str, limit: int) -> str:
+    """`text` whole, or its head and tail around a note when it is longer than `limit`."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]}\n... ({len(text) - 2 * half} characters left out) ...\n{text[-half:]}"
 
 
 def _outcome(report: pytest.TestReport) -> str:

@@ -46,6 +46,8 @@ def _criterion_dict(criterion: CriterionTrace) -> dict[str, Any]:
             "status": criterion.status, "tasks": list(criterion.tasks),
             "tests": [link_dict(t) for t in criterion.tests],
             "code": [link_dict(c) for c in criterion.code],
+            "anchors": [{"path": a.path, "line": a.line, "symbol": a.symbol, "via": a.via}
+                        for a in criterion.anchors],
             "properties": list(criterion.properties)}
 
 
@@ -59,6 +61,12 @@ def _names(links: tuple[Link, ...]) -> str:
     return ", ".join(names) if names else "-"
 
 
+def _anchor_names(criterion: CriterionTrace, shown: int = 5) -> str:
+    names = [f"{a.symbol} ({a.path}:{a.line})" for a in criterion.anchors]
+    more = f", +{len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more if names else "-"
+
+
 def render_trace_text(report: TraceReport) -> str:
     out: list[str] = []
     for spec in report.specs:
@@ -70,6 +78,10 @@ def render_trace_text(report: TraceReport) -> str:
             out.append(f"         tasks: {', '.join(c.tasks) or '-'}")
             out.append(f"         tests: {_names(c.tests)}")
             out.append(f"         code:  {_names(c.code)}")
+            for index, anchor in enumerate(c.anchors):
+                label = "anchors:" if index == 0 else ""
+                out.append(f"         {label:<8} {anchor.path}:{anchor.line} {anchor.symbol} "
+                           f"({anchor.via})")
         for p in spec.properties:
             if not p.tests:
                 out.append(f"  Property {p.number} ({p.title}): no property-based test")
@@ -93,11 +105,12 @@ def render_trace_markdown(report: TraceReport) -> str:
         counts = spec.counts()
         out.append(f"### {spec.name}: {counts['covered']}/{len(spec.criteria)} covered"
                    f"{', ' + str(counts['stale']) + ' stale' if counts['stale'] else ''}")
-        out.extend(["", "| criterion | status | tasks | tests | code |", "|---|---|---|---|---|"])
+        out.extend(["", "| criterion | status | tasks | tests | code | code anchors |",
+                    "|---|---|---|---|---|---|"])
         for c in spec.criteria:
             out.append(f"| **{c.id}** {md_escape(shorten(c.text, 60))} | {ICONS[c.status]} "
                        f"{c.status} | {', '.join(c.tasks) or '-'} | {md_escape(_names(c.tests))}"
-                       f" | {md_escape(_names(c.code))} |")
+                       f" | {md_escape(_names(c.code))} | {md_escape(_anchor_names(c))} |")
         out.append("")
     if report.orphans:
         out.extend(["### Orphaned links", ""])

@@ -13,6 +13,7 @@ from specloom.trace.render_common import (
     md_escape,
     shorten,
 )
+from specloom.trace.runner import JUNIT_FILE, PYTEST, RunOutcome
 from specloom.trace.verify import (
     ERROR,
     FAILING,
@@ -39,8 +40,7 @@ def verify_to_dict(report: VerifyReport, fail_on: str = "failing") -> dict[str, 
         "recorded": report.recorded,
         "failed": report.failed(fail_on),
         "fail_on": fail_on,
-        "runs": [{"command": r.command, "duration": round(r.duration, 3), "error": r.error}
-                 for r in report.runs],
+        "runs": [run.to_json() for run in report.runs],
         "specs": [{
             "name": spec.name,
             "summary": spec.summary(),
@@ -71,11 +71,28 @@ def _problem_lines(criterion: CriterionVerdict) -> list[str]:
     return lines
 
 
+def _run_lines(run: RunOutcome) -> list[str]:
+    """What ran (or was read), with which interpreter, and its problems in full."""
+    if run.kind == JUNIT_FILE:
+        lines = [f"outcomes read from {run.junit} (no test run)"]
+    else:
+        what = "pytest" if run.kind == PYTEST else f"test command: {run.command[-1]}"
+        lines = [f"ran {what} ({run.duration:.1f} s)"]
+    if run.interpreter is not None:
+        label = "with" if run.kind == PYTEST else "in the environment of"
+        lines.append(f"  {label} {run.interpreter.path} ({run.interpreter.source})")
+    if run.error:
+        lines.append("test run problem: " + run.error.rstrip().replace("\n", "\n  "))
+    for where, message in run.collection_errors.items():
+        lines.append(f"pytest could not collect {where or 'the tests'}:")
+        lines.extend("  " + line for line in message.rstrip().splitlines())
+    return lines
+
+
 def render_verify_text(report: VerifyReport) -> str:
     out: list[str] = []
     for run in report.runs:
-        if run.error:
-            out.append(f"test run problem: {run.error}")
+        out.extend(_run_lines(run))
     for spec in report.specs:
         summary = spec.summary()
         out.append(f"{spec.name}: " + ", ".join(f"{n} {s}" for s, n in summary.items() if n))

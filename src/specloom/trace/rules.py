@@ -53,4 +53,15 @@ RULES: tuple[Rule, ...] = (
          "src/cart.py changed in 3 commits since the last verify",
          "'specloom verify' run after the change",
          "run 'specloom verify' to re-verify the affected criteria"),
+    Rule("T008", "anchored-code-changed", "trace", Severity.ERROR,
+         "A function or class anchored to a criterion changed, or is gone, since the "
+         "criterion last verified.",
+         "When a criterion verifies, specloom records a fingerprint of the body of each function "
+         "and class it is anchored to (the facts it cites, its code links, what its tests "
+         "call). A different fingerprint means the code behind the criterion changed "
+         "(comments, blank lines and docstrings do not count); the passing tests were run "
+         "against other code.",
+         "Signer.secret_key now returns self.secret_keys[0]; 4.5 last verified before",
+         "'specloom verify' run after the change (and the criterion or tests updated)",
+         "review the diff against the criterion, then run 'specloom verify' to re-verify"),
 )

@@ -1,26 +1,44 @@
-"""Running linked tests: pytest with specloom's plugin, or a configured command writing JUnit XML.
+"""Running linked tests in the project's environment, or reading outcomes from JUnit XML.
 
-Whatever goes wrong (a collection error, a crash, a timeout, a missing report) becomes a
-`RunOutcome` with an `error` message; nothing here raises for a failing test run.
+Three ways to get outcomes, each a `RunOutcome`:
+
+- `run_pytest`: the project's interpreter (`environment.find_interpreter`) runs
+  `python -m pytest -p no:specloom -p _specloom_verify_plugin --specloom-report=...
+  --continue-on-collection-errors` (a broken test file costs only its own tests). The plugin
+  is a copy of `pytest_plugin.py` in a temporary folder put first on `PYTHONPATH`, so the project
+  needs neither specloom nor its dependencies; `-p no:specloom` keeps an installed copy of the
+  plugin from registering its option twice (the copy registers the `req` marker itself).
+- `run_command`: a configured test command, whose `{junit}` placeholder is replaced by the path
+  of the JUnit XML it must write (a file, or a folder of `*.xml` files).
+- `read_junit`: an existing JUnit XML file or folder; nothing runs.
+
+Runs see the project's environment activated (`VIRTUAL_ENV` set, its scripts folder first on
+PATH) when the interpreter belongs to one. Whatever goes wrong (a missing pytest, a collection
+error, a crash, a timeout, a missing report) becomes a `RunOutcome` with an `error` message;
+nothing here raises for a failing test run.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from importlib import metadata
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from specloom import jsontext
+from specloom.trace.environment import Interpreter, find_interpreter
 from specloom.trace.junit_input import parse_junit
 
-OUTPUT_TAIL = 2000
+PLUGIN_MODULE = "_specloom_verify_plugin"
+MAX_OUTPUT = 20_000  # characters of a failed run's output kept in its error (head and tail)
+NO_PYTEST = re.compile(r"No module named '?pytest'?\s*$", re.MULTILINE)
+PYTEST, COMMAND, JUNIT_FILE = "pytest", "command", "junit-file"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,61 +57,154 @@ class RunOutcome:
     collection_errors: dict[str, str] = field(default_factory=dict)  # file or node -> message
     error: str | None = None
     duration: float = 0.0
+    kind: str = PYTEST  # pytest | command | junit-file
+    interpreter: Interpreter | None = None
+    junit: str | None = None  # the JUnit XML file or folder outcomes were read from
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "command": self.command,
+                "interpreter": self.interpreter.to_json() if self.interpreter else None,
+                "junit": self.junit, "duration": round(self.duration, 3), "error": self.error,
+                "collection_errors": [{"nodeid": where, "message": message}
+                                      for where, message in self.collection_errors.items()]}
 
 
-def plugin_argument() -> str:
-    """`-p` value loading the plugin once: the entry point name when installed, else the module."""
-    installed = metadata.entry_points(group="pytest11", name="specloom")
-    return "specloom" if installed else "specloom.trace.pytest_plugin"
+def run_pytest(root: Path, nodeids: list[str], timeout: float,
+               interpreter: Interpreter | None = None) -> RunOutcome:
+    """Run the given pytest node ids in `root` and read the plugin's JSON report.
+
+    A node id inside a file that fails to import makes pytest stop with "found no collectors"
+    and run nothing; the run is then repeated once without that file's node ids, keeping the
+    collection errors of the first.
+    """
+    python = interpreter or find_interpreter(root)
+    outcome = _pytest_once(root, nodeids, timeout, python)
+    broken = set(outcome.collection_errors)
+    if outcome.error is None and not outcome.results and broken:
+        remaining = [n for n in nodeids if n.split("::", 1)[0] not in broken]
+        if remaining and len(remaining) < len(nodeids):
+            again = _pytest_once(root, remaining, timeout, python)
+            again.collection_errors.update(outcome.collection_errors)
+            again.duration += outcome.duration
+            return again
+    return outcome
 
 
-def run_pytest(root: Path, nodeids: list[str], timeout: float) -> RunOutcome:
-    """Run the given pytest node ids in `root` and read the plugin's JSON report."""
+def _pytest_once(root: Path, nodeids: list[str], timeout: float,
+                 python: Interpreter) -> RunOutcome:
     with tempfile.TemporaryDirectory(prefix="specloom-verify-") as folder:
+        plugin_folder = Path(folder) / "plugin"
+        plugin_folder.mkdir()
+        source = resources.files("specloom.trace").joinpath("pytest_plugin.py")
+        (plugin_folder / f"{PLUGIN_MODULE}.py").write_text(source.read_text(encoding="utf-8"),
+                                                           encoding="utf-8")
         report = Path(folder) / "report.json"
-        command = [sys.executable, "-m", "pytest", "-p", plugin_argument(),
-                   f"--specloom-report={report}", "-p", "no:cacheprovider", "-q", *nodeids]
-        outcome = RunOutcome(command)
-        output = _run(command, root, timeout, outcome)
+        command = [python.path, "-m", "pytest", "-p", "no:specloom", "-p", PLUGIN_MODULE,
+                   f"--specloom-report={report}", "-p", "no:cacheprovider",
+                   "--continue-on-collection-errors", "-q", *nodeids]
+        outcome = RunOutcome(command, interpreter=python)
+        code, output = _run(command, root, timeout, outcome,
+                            _environment(python, plugin_folder))
         if outcome.error is not None:
             return outcome
         if not report.is_file():
-            outcome.error = f"pytest ended without a report (exit code {output[0]}): " \
-                            f"{output[1][-OUTPUT_TAIL:].strip()}"
+            outcome.error = _no_report(python, code, output)
             return outcome
         _read_plugin_report(report, outcome)
-        if output[0] not in (0, 1) and not outcome.results and not outcome.collection_errors:
-            outcome.error = f"pytest exited with code {output[0]}: " \
-                            f"{output[1][-OUTPUT_TAIL:].strip()}"
+        if code not in (0, 1) and not outcome.results and not outcome.collection_errors:
+            outcome.error = f"pytest exited with code {code}:\n{bounded(output.strip())}"
     return outcome
 
 
-def run_command(root: Path, template: str, timeout: float) -> RunOutcome:
-    """Run a configured test command whose `{junit}` placeholder names the XML file to write."""
+def run_command(root: Path, template: str, timeout: float,
+                interpreter: Interpreter | None = None) -> RunOutcome:
+    """Run a configured test command whose `{junit}` placeholder names the XML it must write."""
     with tempfile.TemporaryDirectory(prefix="specloom-verify-") as folder:
         junit = Path(folder) / "junit.xml"
         shell_command = template.replace("{junit}", str(junit))
-        outcome = RunOutcome(["sh", "-c", shell_command])
-        code, text = _run(outcome.command, root, timeout, outcome)
+        outcome = RunOutcome(["sh", "-c", shell_command], kind=COMMAND, interpreter=interpreter)
+        code, text = _run(outcome.command, root, timeout, outcome, _environment(interpreter))
         if outcome.error is not None:
             return outcome
-        if not junit.is_file():
-            outcome.error = (f"test command wrote no JUnit XML to {{junit}} (exit code {code}): "
-                             f"{text[-OUTPUT_TAIL:].strip()}")
+        if not junit.exists():
+            outcome.error = (f"the test command wrote no JUnit XML to {{junit}} (exit code "
+                             f"{code}):\n{bounded(text.strip())}")
             return outcome
-        results, problem = parse_junit(junit)
-        outcome.results.update({r.key: r for r in results})
-        outcome.error = problem
+        _read_junit_into(junit, outcome)
     return outcome
 
 
-def _run(command: list[str], root: Path, timeout: float, outcome: RunOutcome) -> tuple[int, str]:
+def read_junit(path: Path) -> RunOutcome:
+    """Outcomes from an existing JUnit XML file, or every `*.xml` file in a folder."""
+    outcome = RunOutcome([], kind=JUNIT_FILE, junit=str(path))
+    if not path.exists():
+        outcome.error = f"{path}: no such JUnit XML file or folder"
+        return outcome
+    _read_junit_into(path, outcome)
+    return outcome
+
+
+def bounded(text: str, limit: int = MAX_OUTPUT) -> str:
+    """`text` whole, or its head and tail around a note when it is longer than `limit`."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]}\n... ({len(text) - 2 * half} characters left out) ...\n{text[-half:]}"
+
+
+def collection_summary(text: str) -> str:
+    """The line of a collection error that says what broke (e.g. `No module named 'shop'`)."""
+    errors = [line[1:].strip() for line in text.splitlines() if line.startswith("E ")]
+    if errors:
+        return errors[-1]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "collection failed"
+
+
+def _read_junit_into(path: Path, outcome: RunOutcome) -> None:
+    results, problem = parse_junit(path)
+    outcome.results.update({result.key: result for result in results})
+    outcome.collection_errors.update(  # pytest's: no classname, the module as the name
+        {r.key[2:]: r.message for r in results if r.key.startswith("::") and r.outcome == "error"})
+    outcome.error = problem
+
+
+def _environment(interpreter: Interpreter | None,
+                 plugin_folder: Path | None = None) -> dict[str, str]:
+    """The child's environment: the interpreter's virtual environment activated, the plugin
+    folder first on PYTHONPATH."""
+    env = dict(os.environ)
+    env.pop("__PYVENV_LAUNCHER__", None)  # macOS: would make the child think it is specloom
+    if interpreter is not None and interpreter.environment:
+        scripts = Path(interpreter.path).parent
+        env["VIRTUAL_ENV"] = interpreter.environment
+        env["PATH"] = os.pathsep.join(filter(None, [str(scripts), env.get("PATH")]))
+        env.pop("PYTHONHOME", None)
+    if plugin_folder is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plugin_folder),
+                                                          env.get("PYTHONPATH")]))
+    return env
+
+
+def _no_report(python: Interpreter, code: int, output: str) -> str:
+    if NO_PYTEST.search(output):
+        return (f"the project's interpreter {python.path} ({python.source}) has no pytest: "
+                f"install it there ({python.path} -m pip install pytest), choose another with "
+                "--python, or set a test-command that writes JUnit XML")
+    return f"pytest ended without a report (exit code {code}):\n{bounded(output.strip())}"
+
+
+def _run(command: list[str], root: Path, timeout: float, outcome: RunOutcome,
+         env: dict[str, str]) -> tuple[int, str]:
     started = time.perf_counter()
     try:
-        process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, env=env,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   start_new_session=True)
     except OSError as exc:
         outcome.error = f"cannot start {command[0]}: {exc.strerror or exc}"
+        if outcome.interpreter is not None and command[0] == outcome.interpreter.path:
+            outcome.error += f" (found as {outcome.interpreter.source}; choose one with --python)"
         return -1, ""
     try:
         stdout, _ = process.communicate(timeout=timeout)

@@ -4,7 +4,7 @@ Per criterion: `verified` (every linked test that ran passed), `failing` (a link
 the report names it with its message), `error` (a linked test could not run: collection error,
 crash, timeout), `untested` (no linked test, or none ran), `stale` (tests pass but the
 criterion's text changed since the last verification; `accept=True` records the new text).
-A passing verification records the criterion's fingerprint and the git commit.
+A passing verification records the criterion's fingerprint, the git commit and its code anchors.
 """
 
 from __future__ import annotations
@@ -12,16 +12,27 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from specloom.quality.diagnostic import Diagnostic
 from specloom.spec.tasks import TaskStatus
 from specloom.spec.workspace import Workspace
+from specloom.trace.anchors import AnchorFinder
+from specloom.trace.environment import find_interpreter
 from specloom.trace.fingerprints import FingerprintStore, Verified, fingerprint
 from specloom.trace.gitinfo import head_commit
+from specloom.trace.junit_input import pytest_cases
 from specloom.trace.links import Link
 from specloom.trace.matrix import CriterionTrace, SpecTrace, TraceReport, build_trace, diagnostic
 from specloom.trace.rules import RULES
-from specloom.trace.runner import RunOutcome, TestResult, run_command, run_pytest
+from specloom.trace.runner import (
+    RunOutcome,
+    TestResult,
+    collection_summary,
+    read_junit,
+    run_command,
+    run_pytest,
+)
 
 VERIFIED, FAILING, ERROR, UNTESTED, STALE = "verified", "failing", "error", "untested", "stale"
 STATUSES = (VERIFIED, FAILING, ERROR, STALE, UNTESTED)
@@ -99,26 +110,32 @@ class VerifyReport:
 
 def verify(workspace: Workspace, names: Sequence[str] = (), timeout: float = 600.0,
            test_command: str | None = None, record: bool = True, accept: bool = False,
-           progress: Callable[[str], None] | None = None) -> VerifyReport:
+           progress: Callable[[str], None] | None = None, python: str | None = None,
+           junit: Path | None = None) -> VerifyReport:
     """Run the linked tests of the named specs (all when empty) and judge every criterion.
 
-    `progress`, when given, receives one-line messages about what is running.
+    `progress`, when given, receives one-line messages about what is running. `python` names
+    the interpreter for pytest (default: the project's, see `environment.find_interpreter`);
+    `junit` is a JUnit XML file or folder to take every outcome from, running nothing.
     """
     store = FingerprintStore.load(workspace.root)
     trace = build_trace(workspace, names, store)
     links = [link for spec in trace.specs for link in _test_links(spec)]
-    runs = _run_tests(workspace, links, timeout, test_command, progress or (lambda _: None))
+    runs = _run_tests(workspace, links, timeout, test_command, progress or (lambda _: None),
+                      python, junit)
     commit = head_commit(workspace.root)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     verdicts = []
     recorded = 0
+    anchors = AnchorFinder(workspace.root)  # fingerprints the code as it is now
     for spec in trace.specs:
         criteria = tuple(_judge(c, runs, accept) for c in spec.criteria)
         for trace_criterion, verdict in zip(spec.criteria, criteria, strict=True):
             if verdict.status == VERIFIED:
                 store.record(spec.name, verdict.id, Verified(
                     fingerprint(trace_criterion.text), commit, now,
-                    tuple(t.key for t in verdict.tests)))
+                    tuple(t.key for t in verdict.tests),
+                    anchors.fingerprinted(trace_criterion.anchors)))
                 recorded += 1
         properties = tuple(
             PropertyVerdict(p.number, p.title, p.line, *_status_of(_outcomes(p.tests, runs)))
@@ -138,18 +155,37 @@ def _test_links(spec: SpecTrace) -> list[Link]:
 
 
 def _run_tests(workspace: Workspace, links: list[Link], timeout: float,
-               test_command: str | None,
-               progress: Callable[[str], None]) -> dict[str, RunOutcome | None]:
+               test_command: str | None, progress: Callable[[str], None],
+               python: str | None = None,
+               junit: Path | None = None) -> dict[str, RunOutcome | None]:
+    """At most one run each: the test command (or a JUnit file) and pytest.
+
+    With a test command, linked Python tests take their outcomes from its JUnit XML; those it
+    does not report run with pytest in the project's interpreter. A `junit` file runs nothing.
+    """
     nodeids = sorted({link.nodeid for link in links if link.nodeid})
     others = {link.test_key for link in links if not link.nodeid}
-    pytest_run = command_run = None
+    if junit is not None:
+        progress(f"reading test outcomes from {junit} (no test run)")
+        return {"pytest": None, "command": read_junit(junit)}
+    interpreter = None
     if nodeids:
+        interpreter = find_interpreter(workspace.root, python)
+        progress(f"project interpreter: {interpreter.path} ({interpreter.source})")
+    command_run = None
+    if test_command and (others or nodeids):
+        progress(f"running the test command for {len(others) + len(nodeids)} linked tests "
+                 f"(timeout {timeout:g} s)")
+        command_run = run_command(workspace.root, test_command, timeout, interpreter)
+        if command_run.error is not None and not command_run.results:
+            return {"pytest": None, "command": command_run}
+        nodeids = [n for n in nodeids if pytest_cases(command_run.results.values(), n)
+                   == ([], None)]
+    pytest_run = None
+    if nodeids and interpreter is not None:
         progress(f"running {len(nodeids)} linked Python tests with pytest "
                  f"(timeout {timeout:g} s)")
-        pytest_run = run_pytest(workspace.root, nodeids, timeout)
-    if others and test_command:
-        progress(f"running the test command for {len(others)} other linked tests")
-        command_run = run_command(workspace.root, test_command, timeout)
+        pytest_run = run_pytest(workspace.root, nodeids, timeout, interpreter)
     return {"pytest": pytest_run, "command": command_run}
 
 
@@ -188,7 +224,7 @@ def _status_of(tests: list[TestOutcome]) -> tuple[str, tuple[TestOutcome, ...]]:
 
 def _result_for(link: Link, runs: dict[str, RunOutcome | None]) -> TestResult:
     if link.nodeid:
-        return _pytest_result(link, link.nodeid, runs["pytest"])
+        return _pytest_result(link, link.nodeid, runs)
     run = runs["command"]
     if run is None:
         return TestResult(link.test_key, "not-run", NO_COMMAND)
@@ -197,22 +233,45 @@ def _result_for(link: Link, runs: dict[str, RunOutcome | None]) -> TestResult:
                if key.rsplit("::", 1)[-1] == symbol or (symbol and symbol in key)]
     if matches:
         return _combine(link.test_key, matches)
-    message = run.error or "not found in the test command's JUnit report"
+    message = run.error or f"not found in {_junit_source(run)}"
     return TestResult(link.test_key, "error", message)
 
 
-def _pytest_result(link: Link, nodeid: str, run: RunOutcome | None) -> TestResult:
+def _pytest_result(link: Link, nodeid: str, runs: dict[str, RunOutcome | None]) -> TestResult:
+    command, run = runs["command"], runs["pytest"]
+    if command is not None:
+        cases, collection = pytest_cases(command.results.values(), nodeid)
+        if cases:
+            return _combine(nodeid, cases)
+        if run is None:
+            return _missing_from_junit(nodeid, command, collection)
     assert run is not None
     matches = [r for key, r in run.results.items() if _same_test(key, nodeid)]
     if matches:
         return _combine(nodeid, matches)
     for where, message in run.collection_errors.items():
         if where and (_same_path(where, link.path) or nodeid.startswith(where + "::")):
-            return TestResult(nodeid, "error", f"collection error in {where}: {message}")
+            return TestResult(nodeid, "error", f"collection error in {where}: "
+                                               f"{collection_summary(message)}\n{message}")
     if run.error:
         return TestResult(nodeid, "error", run.error)
     return TestResult(nodeid, "error", "pytest did not collect this test; check its name, "
                                        "location and the pytest configuration")
+
+
+def _missing_from_junit(nodeid: str, run: RunOutcome,
+                        collection: TestResult | None) -> TestResult:
+    if collection is not None:
+        return TestResult(nodeid, "error", f"collection error in {collection.key[2:]}: "
+                                           f"{collection_summary(collection.message)}\n"
+                                           f"{collection.message}")
+    if run.error:
+        return TestResult(nodeid, "error", run.error)
+    return TestResult(nodeid, "error", f"not in {_junit_source(run)}")
+
+
+def _junit_source(run: RunOutcome) -> str:
+    return f"the JUnit file {run.junit}" if run.junit else "the test command's JUnit report"
 
 
 def _same_path(reported: str, path: str) -> bool:

@@ -5,6 +5,13 @@ based on. A document whose bytes no longer match its approval is "edited"; an ap
 document whose earlier documents changed since is "stale". This module reads files fresh
 from disk every time and writes only `.config.kiro`; it never changes a spec document.
 
+Status writes are not edits: the hash of tasks.md is taken with every checkbox mark blanked
+(`[x]`, `[-]`, `[~]`, `[]` all read as `[ ]`), so ticking a task never makes an approved plan
+"edited", while any other change (the optional marker `*` included) does. Approvals recorded
+before this rule hold the full-text hash; it still counts while the bytes match, and for a
+plan approved with every box `[ ]` the two hashes are the same. `upgrade_tasks_approval`
+re-records an old full-text hash as the checkbox-blind one before specloom ticks a box.
+
 cc-sdd keeps its own approvals in `spec.json` (`approvals.<document>.approved`). A document
 approved there counts as approved here unless specloom holds its own approval record for it:
 that record, which knows the hash, then decides (approved, edited or stale). specloom never
@@ -18,8 +25,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from specloom.spec.files import StaleFileError
 from specloom.spec.loader import Spec
-from specloom.spec.source import read_bounded
+from specloom.spec.markdown import iter_lines
+from specloom.spec.source import LINE, read_bounded
+from specloom.spec.tasks import TASK_LINE
 from specloom.workflows.phases import (
     Phase,
     Workflow,
@@ -28,13 +38,49 @@ from specloom.workflows.phases import (
     phase_order,
     workflow_from_config,
 )
-from specloom.workflows.state import read_config, specloom_block, update_specloom_block
+from specloom.workflows.state import (
+    ConfigFileError,
+    read_config,
+    specloom_block,
+    update_specloom_block,
+)
 
 ReviewState = Literal["approved", "stale", "pending", "edited"]
 
 
 def document_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def checkbox_blind(data: bytes) -> bytes:
+    """tasks.md with the mark of every checkbox list item blanked (`[x]` -> `[ ]`).
+
+    Boxes in code blocks and HTML comments are text, as the tasks parser reads them. Bytes
+    that are not UTF-8 come back unchanged (such a file is never approved in practice: check
+    reports it as unreadable).
+    """
+    encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return data
+    lines = LINE.findall(text)
+    changed = False
+    for line in iter_lines(lines):
+        if line.in_fence:
+            continue
+        match = TASK_LINE.match(line.text)
+        if match is None or match.group("mark") == " ":
+            continue
+        raw = lines[line.number - 1]
+        lines[line.number - 1] = raw[:match.start("mark")] + " " + raw[match.end("mark"):]
+        changed = True
+    return "".join(lines).encode(encoding) if changed else data
+
+
+def phase_hash(phase: Phase, data: bytes) -> str:
+    """The approval hash of a phase's document: checkbox-blind for tasks.md."""
+    return document_hash(checkbox_blind(data) if phase == "tasks" else data)
 
 
 def spec_workflow(spec: Spec) -> Workflow:
@@ -48,17 +94,24 @@ def current_hashes(spec_dir: Path, phases: tuple[Phase, ...]) -> dict[Phase, str
     """Each document's hash now, or None when the file does not exist."""
     hashes: dict[Phase, str | None] = {}
     for phase in phases:
-        hashes[phase] = _hash_of(spec_dir / phase_file(phase))
+        data = _bytes_of(spec_dir / phase_file(phase))
+        hashes[phase] = phase_hash(phase, data) if data is not None else None
     return hashes
 
 
-def _hash_of(path: Path) -> str | None:
-    """The document's hash, or None when it is missing or cannot be read (such a document
+def _bytes_of(path: Path) -> bytes | None:
+    """The document's bytes, or None when it is missing or cannot be read (such a document
     is never approved; `specloom check` reports why it cannot be read)."""
     try:
-        return document_hash(read_bounded(path))
+        return read_bounded(path)
     except OSError:  # absent, not a regular file, over the size limit, unreadable
         return None
+
+
+def _legacy_tasks_hash(spec_dir: Path) -> str | None:
+    """The full-text hash an older specloom recorded for tasks.md (None when unreadable)."""
+    data = _bytes_of(spec_dir / phase_file("tasks"))
+    return document_hash(data) if data is not None else None
 
 
 def stored_approvals(block: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -83,7 +136,8 @@ def approval_state(spec: Spec) -> dict[Phase, ReviewState]:
         elif record is None:
             states[phase] = "approved" if cc_sdd is not None and cc_sdd.approved(phase) \
                 else "pending"
-        elif record.get("sha256") != hashes[phase]:
+        elif record.get("sha256") != hashes[phase] and not (
+                phase == "tasks" and record.get("sha256") == _legacy_tasks_hash(spec.path)):
             states[phase] = "edited"
         elif _basis_changed(record, hashes, earlier_phases(workflow, phase)):
             states[phase] = "stale"
@@ -136,6 +190,33 @@ def record_approval(spec: Spec, phases: tuple[Phase, ...]) -> dict[Phase, str]:
 
     update_specloom_block(spec.path, change)
     return stored
+
+
+def upgrade_tasks_approval(spec_dir: Path) -> bool:
+    """Before specloom ticks a box: re-record an approval of tasks.md that an older specloom
+    stored as the full-text hash, while the bytes still match, as the checkbox-blind hash
+    (so the tick does not make it "edited"). True when the record was rewritten."""
+    record = stored_approvals(specloom_block(read_config(spec_dir))).get("tasks")
+    data = _bytes_of(spec_dir / phase_file("tasks"))
+    if record is None or data is None:
+        return False
+    full, blind = document_hash(data), phase_hash("tasks", data)
+    if record.get("sha256") != full or full == blind:
+        return False
+
+    def change(block: dict[str, Any]) -> dict[str, Any]:
+        approvals = dict(stored_approvals(block))
+        current = approvals.get("tasks")
+        if current is None or current.get("sha256") != full:
+            return block  # changed meanwhile: leave it
+        approvals["tasks"] = {**current, "sha256": blind}
+        return {**block, "approvals": approvals}
+
+    try:
+        update_specloom_block(spec_dir, change)
+    except (ConfigFileError, StaleFileError):
+        return False  # an unreadable or concurrently changed record is left as it is
+    return True
 
 
 def stored_idea(spec_dir: Path) -> str:
