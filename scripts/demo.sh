@@ -14,6 +14,12 @@ run check                 # the default rules: what a requirements engineer rare
 run check --select ALL || true   # every rule, the opt-in smells included
 run new loan-holds "Members can place a hold on a book that is out on loan; when the book is \
 returned, the first member in the queue gets it for three days." --no-input --model local || true
+echo; echo "\$ cat .kiro/specs/loan-holds/requirements.md"
+cat "$work/.kiro/specs/loan-holds/requirements.md" 2>/dev/null || true
+run approve loan-holds || true
+run next loan-holds --no-input --model local || true   # design.md, derived from the requirements
+run approve loan-holds || true
+run next loan-holds --no-input --model local || true   # tasks.md
 run list
 echo
 echo "The example was copied to $work; the bundled example is untouched."

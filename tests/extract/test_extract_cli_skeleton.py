@@ -108,8 +108,17 @@ def test_model_layer_missing_suggests_no_llm(shop: Path, monkeypatch: pytest.Mon
 def test_approving_every_extracted_document_marks_the_spec_reviewed(shop: Path) -> None:
     from specloom.workflows.flow import approve
 
+    import re
+
+    from specloom.workflows.flow import AuthoringError
+
     run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm", "--json")
     config_file = shop / ".kiro/specs/shop/.config.kiro"
+    with pytest.raises(AuthoringError, match="placeholder"):  # the skeleton's <...> must go
+        approve(Workspace(shop), "shop", "requirements", force=True)
+    for name in ("requirements.md", "design.md"):  # the review: a person states each <...>
+        path = shop / ".kiro/specs/shop" / name
+        path.write_text(re.sub(r"<([^<>\n]*)>", r"\1", path.read_text()))
     approve(Workspace(shop), "shop", "requirements")
     assert json.loads(config_file.read_text())["specloom"]["reviewed"] is False
     approve(Workspace(shop), "shop", "design")

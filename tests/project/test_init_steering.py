@@ -154,8 +154,9 @@ def fake_model_layer(monkeypatch: pytest.MonkeyPatch, opener: Any) -> None:
 
 
 class FakeSession:
-    def __init__(self) -> None:
-        self.model = scripted(ANSWER)
+    def __init__(self, answer: str = ANSWER, *, is_local: bool = False) -> None:
+        self.model = scripted(answer)
+        self.is_local = is_local
         self.closed = False
 
     def usage_line(self) -> str:
@@ -192,11 +193,11 @@ def test_init_model_config_error_falls_back_to_facts(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     def opener(error: type[Exception], *args: Any, **kwargs: Any) -> FakeSession:
-        raise error("the local model needs: pip install 'specloom[local]'")
+        raise error("the anthropic provider needs an API key: set ANTHROPIC_API_KEY")
 
     fake_model_layer(monkeypatch, opener)
     root = make_repo(tmp_path)
-    assert run_cli(root, "init") == 0
+    assert run_cli(root, "init", "--model", "anthropic:claude-x") == 0
     err = capsys.readouterr().err
-    assert "pip install 'specloom[local]'" in err and "facts only" in err
+    assert "set ANTHROPIC_API_KEY" in err and "facts only" in err
     assert PROSE_MARKER not in (root / ".kiro/steering/tech.md").read_text()

@@ -214,7 +214,7 @@ def test_design_first_writes_design_before_requirements(workspace: Workspace) ->
 @pytest.mark.req("authoring", "1.1", "2.4")
 def test_bugfix_writes_bugfix_md(workspace: Workspace) -> None:
     flow = authoring(workspace, ScriptedModel([BUGFIX, BUGFIX_DESIGN, BUGFIX_TASKS]),
-                     workflow="bugfix", name="fee-rounding")
+                     workflow="bugfix", name="fee-rounding", idea="Half cents round down.")
     start_spec(workspace, "fee-rounding", "Half cents round down.", "bugfix")
     assert config(workspace, "fee-rounding")["specType"] == "bugfix"
     for phase in ("bugfix", "design", "tasks"):

@@ -1,12 +1,17 @@
 """The task runner: pick the next task, run the agent on it, verify, and set its status.
 
+Before anything is read or written the model must be able to call tools (`require_tools`):
+a model without them (the embedded one) could neither edit a file nor run a command.
+
 For each task: a checkpoint snapshot, the preTaskExecution hook, `[-]` in tasks.md, the agent
 loop (a snapshot and an atomic run record after every turn; promptSubmit before, agentStop
 after, and another turn for each askAgent prompt), then the verification gate. `[x]` is set only
 when the agent reports done AND the verification passes: the task gate (trace/task_gate.py, the
 rule `specloom task` and the MCP server apply too: every cited criterion has linked tests that
 pass) and the project's test command. Anything else leaves the task `[-]` with the reason shown
-and recorded. Checkpoint tasks only run the test command (verification.py).
+and recorded, except a task that failed (an exception, a failed model call) or was interrupted
+(Ctrl-C): its box, and a parent's box that followed it, go back to what they were before the
+task started. Checkpoint tasks only run the test command (verification.py).
 
 While the agent runs, the MCP servers configured in mcp.json are open and their tools are given
 to the model (mcp_tools.py), unless `RunOptions.mcp` is off; a server that fails is reported on
@@ -59,8 +64,31 @@ ToolsFactory = Callable[["HookDispatcher"], Sequence["Tool[Any]"]]
 MAX_HOOK_ROUNDS = 3
 
 
+EMBEDDED_MODEL = "the embedded model (Gemma 3 270M)"
+# States after which a task's box goes back to what it was: nothing the agent did was judged.
+RESTORED_STATES = frozenset({records.FAILED, records.INTERRUPTED})
+
+
 class RunnerError(Exception):
     """The run cannot start: unknown spec or task, unreadable tasks.md. Says what to do."""
+
+
+class ModelWithoutTools(RunnerError):
+    """The model cannot call tools, so an agent could neither edit files nor run commands."""
+
+
+def require_tools(model: Model) -> None:
+    """Raise ModelWithoutTools, saying which models to configure, unless the model's profile
+    allows tool calls. Reads nothing and writes nothing."""
+    if model.profile.get("supports_tools", True):
+        return
+    who = EMBEDDED_MODEL if model.system == "local" else f"the model {model.model_name!r}"
+    raise ModelWithoutTools(
+        f"{who} cannot call tools, which `specloom run` needs to edit files and run commands; "
+        "nothing was changed. Configure a model that can call tools, with --model or `model` "
+        "in .kiro/settings/specloom.toml: anthropic:<model>, openai:<model>, google:<model>, "
+        "bedrock:<model>, ollama:<model> with a tool-capable model, or "
+        "openai-compatible:<model>@<url> (see docs/models.md).")
 
 
 class TaskReport(BaseModel):
@@ -176,6 +204,7 @@ class TaskRunner:
     # - the run -
 
     def run(self) -> RunReport:
+        require_tools(self.model)  # before any checkpoint, record or checkbox
         report = RunReport(self.run_id, self.options.spec)
         attempted: set[str] = set()
         self._tasks_doc()  # an unknown spec or a missing plan fails before anything is written
@@ -251,11 +280,21 @@ class TaskRunner:
 
     def run_task(self, task: Task) -> TaskOutcome:
         self.progress(f"task {task.id} {task.title}: starting (run {self.run_id})")
+        before = self._lineage_statuses(task)
         self._snapshot(f"before task {task.id}")
-        if task.is_checkpoint:
-            return self._checkpoint_task(task)
+        try:
+            outcome = (self._checkpoint_task(task) if task.is_checkpoint
+                       else self._hooked_agent_task(task))
+        except BaseException:  # Ctrl-C or an error nobody caught: the boxes go back, then out
+            self._restore_statuses(task, before)
+            raise
+        if outcome.state in RESTORED_STATES:
+            outcome.status = self._restore_statuses(task, before)
+        return outcome
+
+    def _hooked_agent_task(self, task: Task) -> TaskOutcome:
         pre = self._dispatch("preTaskExecution", task=task.id)
-        self._set_status(task, TaskStatus.IN_PROGRESS)
+        self._set_status(task.id, TaskStatus.IN_PROGRESS)
         record = self._start_record(task)
         outcome = self._agent_task(task, record, pre)
         post = self._dispatch("postTaskExecution", task=task.id)
@@ -266,8 +305,9 @@ class TaskRunner:
     def _start_record(self, task: Task) -> TaskRecord:
         previous = records.latest_record(self.workspace.root, self.options.spec, task.id)
         record = TaskRecord(self.options.spec, task.id, task.title, self.run_id)
+        # `[-]` (a killed run) or an interrupted record (Ctrl-C put the box back): continue
         if previous is not None and previous.state != records.VERIFIED \
-                and task.status is TaskStatus.IN_PROGRESS:
+                and (task.status is TaskStatus.IN_PROGRESS or previous.state in records.RESUMABLE):
             record.messages = previous.messages
             record.resumed_from = previous.run_id
             record.reason = previous.reason
@@ -426,7 +466,7 @@ class TaskRunner:
             return self._finish(task, record, records.UNVERIFIED, str(exc))
         record.verification = verdict.to_json()
         if verdict.passed:
-            self._set_status(task, TaskStatus.DONE)
+            self._set_status(task.id, TaskStatus.DONE)
             with contextlib.suppress(StoreError):  # a broken ledger is `list`'s to report
                 ForcedLedger.load(self.workspace.root).clear(self.options.spec, task.id)
             return self._finish(task, record, records.VERIFIED, None, verdict.unlinked)
@@ -434,7 +474,7 @@ class TaskRunner:
 
     def _checkpoint_task(self, task: Task) -> TaskOutcome:
         command = self._test_command()
-        self._set_status(task, TaskStatus.IN_PROGRESS)
+        self._set_status(task.id, TaskStatus.IN_PROGRESS)
         record = TaskRecord(self.options.spec, task.id, task.title, self.run_id)
         if command is None:
             return self._finish(task, record, records.UNVERIFIED,
@@ -444,7 +484,7 @@ class TaskRunner:
         result = run_test_command(self.workspace.root, command, self.options.verify_timeout)
         record.verification = {"command": result.to_json()}
         if result.ok:
-            self._set_status(task, TaskStatus.DONE)
+            self._set_status(task.id, TaskStatus.DONE)
             return self._finish(task, record, records.VERIFIED, None)
         return self._finish(task, record, records.CHECKPOINT_FAILED, result.describe())
 
@@ -474,11 +514,46 @@ class TaskRunner:
     def _test_command(self) -> str | None:
         return self.options.test_command or configured_run_test_command(self.workspace.root)
 
-    def _set_status(self, task: Task, status: TaskStatus) -> None:
+    def _set_status(self, task_id: str, status: TaskStatus) -> None:
         from specloom.workflows.approval import upgrade_tasks_approval
 
         upgrade_tasks_approval(self.workspace.spec_dir(self.options.spec))  # ticks are not edits
-        set_task_status(self.workspace, self.options.spec, task.id, status)
+        set_task_status(self.workspace, self.options.spec, task_id, status)
+
+    def _lineage_statuses(self, task: Task) -> list[tuple[str, TaskStatus]]:
+        """(id, status) of the task and of each ancestor, nearest first, as tasks.md has them
+        now: the boxes a failed or interrupted task goes back to."""
+        doc = self._tasks_doc()
+        lineage: list[tuple[str, TaskStatus]] = []
+        current = doc.task(task.id)
+        while current is not None and current.id not in dict(lineage):
+            lineage.append((current.id, current.status))
+            current = doc.task(current.parent) if current.parent else None
+        return lineage or [(task.id, task.status)]
+
+    def _restore_statuses(self, task: Task, before: Sequence[tuple[str, TaskStatus]]) -> str:
+        """Put back the boxes this task's start changed, through the one status writer, and
+        return the task's status afterwards. Only a box still `[-]` is put back, a parent's only
+        while none of its required sub-tasks has started: anything else is a person's edit made
+        during the run, and it stays. Never raises: this runs on the way out of a failure."""
+        try:
+            for task_id, status in before:
+                doc = self._tasks_doc()
+                current = doc.task(task_id)
+                if current is None or current.status is not TaskStatus.IN_PROGRESS \
+                        or status is TaskStatus.IN_PROGRESS:
+                    continue
+                if task_id != task.id and any(child.status is not TaskStatus.TODO
+                                              for child in doc.children(task_id)
+                                              if not child.optional):
+                    continue
+                self._set_status(task_id, status)
+                self.progress(f"task {task_id}: back to [{status.mark}] in tasks.md")
+            now = self._tasks_doc().task(task.id)
+        except Exception as exc:  # must not hide the failure being handled; say so instead
+            self.progress(f"task {task.id}: could not put its box back in tasks.md: {exc}")
+            return "unknown"
+        return now.status.value if now is not None else "unknown"
 
     def _snapshot(self, label: str) -> None:
         if self.checkpoints is None:
@@ -517,11 +592,20 @@ def _as_report(output: object) -> TaskReport:
 
 
 def _failure(exc: Exception, max_turns: int) -> tuple[str, str]:
-    from pydantic_ai.exceptions import UsageLimitExceeded
+    from pydantic_ai.exceptions import UsageLimitExceeded, UserError
 
     if isinstance(exc, UsageLimitExceeded):
         return records.NOT_DONE, f"stopped after --max-turns {max_turns} turns without a report"
+    if isinstance(exc, UserError):  # pydantic-ai refusing what the model cannot do
+        return records.FAILED, user_error_reason(exc)
     return records.FAILED, f"the model call failed: {type(exc).__name__}: {exc}"
+
+
+def user_error_reason(exc: Exception) -> str:
+    """A pydantic-ai UserError in words: what the library said, and what to change."""
+    said = str(exc).strip().rstrip(".") or "the request does not fit the model"
+    return (f"the configured model cannot do what the task needs ({said}); configure a model "
+            "that can call tools with --model (see docs/models.md)")
 
 
 def _sum_usage(outcomes: Sequence[TaskOutcome]) -> dict[str, object]:

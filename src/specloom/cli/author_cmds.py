@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import time
 from typing import Any
 
-from specloom.cli.common import add_json_flag, print_json, workspace_from
+from specloom.cli.common import add_json_flag, print_json, workspace_from, workspace_or_create
 from specloom.cli.errors import EXIT_FINDINGS, EXIT_OK, CliError
 
 WORKFLOW_FLAGS = (("design_first", "design-first"), ("quick", "quick"), ("bugfix", "bugfix"))
@@ -79,7 +80,7 @@ def run_new(args: argparse.Namespace) -> int:
         validate_idea,
     )
 
-    workspace = workspace_from(args)
+    workspace = workspace_or_create(args)
     workflow = next((value for flag, value in WORKFLOW_FLAGS if getattr(args, flag)),
                     "requirements-first")
     try:
@@ -94,7 +95,34 @@ def run_new(args: argparse.Namespace) -> int:
         except AuthoringError as exc:
             raise CliError(str(exc)) from None
 
-    return _advance(args, workspace, args.name, command="new", before=start)
+    try:
+        return _advance(args, workspace, args.name, command="new", before=start)
+    except KeyboardInterrupt:
+        _interrupted_new(workspace, args.name)
+        raise
+
+
+def _interrupted_new(workspace: Any, name: str) -> None:
+    """After Ctrl-C in `new`: remove the spec folder if no document was written yet (so `new`
+    can start again), else keep it for `specloom next`; say which."""
+    import shutil
+
+    from specloom.cli.common import restore_stderr
+    from specloom.spec.workspace import SPEC_DOCUMENTS
+
+    restore_stderr()
+    folder = workspace.spec_dir(name)
+    if not folder.is_dir():
+        return
+    shown = workspace.relative(folder)
+    written = [doc for doc in SPEC_DOCUMENTS if (folder / doc).is_file()]
+    if written:
+        print(f"specloom: interrupted; kept {shown}/ with {', '.join(written)}; continue with "
+              f"'specloom next {name}'", file=sys.stderr)
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    print(f"specloom: interrupted before any document was written; removed {shown}/, so "
+          f"'specloom new {name}' can start again", file=sys.stderr)
 
 
 def run_next(args: argparse.Namespace) -> int:
@@ -217,6 +245,9 @@ def steering_text(workspace: Any, idea: str) -> str:
     return select(workspace, idea)
 
 
+PROGRESS_EVERY = 10.0
+
+
 class _Session:
     """The model session plus a progress line on stderr; closed on every exit path."""
 
@@ -225,6 +256,8 @@ class _Session:
         self.inner: Any = None
         self.shown: str | None = None
         self.tty = sys.stderr.isatty()
+        self.started = self.printed = 0.0
+        self.base = self.last = 0
 
     def __enter__(self) -> _Session:
         errors = _model_layer_errors()
@@ -252,14 +285,26 @@ class _Session:
         return bool(getattr(self.inner, "is_local", False))
 
     def progress(self, phase: str, characters: int, tokens: int) -> None:
+        """A live line per phase: tokens so far (over all its model calls), tokens per second
+        and elapsed time; without a terminal, one line when the phase starts and then at most
+        one every PROGRESS_EVERY seconds."""
+        now = time.monotonic()
         if phase != self.shown:
             self._end_line()
-            self.shown = phase
+            self.shown, self.started, self.base, self.last, self.printed = phase, now, 0, 0, now
             if not self.tty:
-                print(f"writing {phase} ...", file=sys.stderr)
+                print(f"writing {phase} ...", file=sys.stderr, flush=True)
+        if tokens < self.last:  # a new model call within the phase
+            self.base += self.last
+        self.last = tokens
+        total, elapsed = self.base + tokens, now - self.started
+        rate = total / elapsed if elapsed > 0 else 0.0
+        line = f"writing {phase}: {total:,} tokens, {rate:.1f} tokens/s, {elapsed:.0f} s"
         if self.tty:
-            print(f"\rwriting {phase}: {characters:,} characters, {tokens:,} tokens",
-                  end="", file=sys.stderr, flush=True)
+            print(f"\r{line}", end="", file=sys.stderr, flush=True)
+        elif now - self.printed >= PROGRESS_EVERY:
+            self.printed = now
+            print(line, file=sys.stderr, flush=True)
 
     def _end_line(self) -> None:
         if self.shown is not None and self.tty:
@@ -294,7 +339,7 @@ def _report_json(workspace: Any, report: Any) -> dict[str, Any]:
 def _print_outcome(workspace: Any, outcome: Any) -> None:
     from specloom.workflows.gates import describe_findings
 
-    rounds = f"{outcome.repairs} repair round(s)" if outcome.repairs else "no repair needed"
+    rounds = repair_summary(outcome.repairs, len(outcome.findings))
     if outcome.written:
         print(f"wrote {workspace.relative(outcome.path)} ({rounds})")
     else:
@@ -302,6 +347,15 @@ def _print_outcome(workspace: Any, outcome: Any) -> None:
               f"{outcome.candidate.unusable}; kept it as "
               f"{workspace.relative(outcome.rejected_path)} (the original is untouched)")
     print(describe_findings(outcome.findings))
+
+
+def repair_summary(repairs: int, findings: int) -> str:
+    """"no repair needed" only when the rules found nothing; otherwise what remains."""
+    if repairs:
+        return f"{repairs} repair round(s), {findings} finding(s) remain"
+    if findings:
+        return f"first draft, {findings} finding(s) remain"
+    return "no finding, no repair needed"
 
 
 def _print_report(workspace: Any, report: Any) -> None:

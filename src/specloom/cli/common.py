@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,81 @@ def workspace_from(args: argparse.Namespace) -> Workspace:
         return find_workspace(root=root)
     except WorkspaceError as exc:
         raise CliError(str(exc)) from None
+
+
+_stderr_copy: int | None = None
+
+
+def keep_stderr() -> None:
+    """Remember where standard error goes: a model thread may point fd 2 and `sys.stderr` at
+    /dev/null for a moment (llama.cpp logs from C), and an interrupt must still be reported."""
+    global _stderr_copy
+    if _stderr_copy is None:
+        try:
+            _stderr_copy = os.dup(2)
+        except OSError:
+            _stderr_copy = None
+
+
+def restore_stderr() -> None:
+    """Point fd 2 and `sys.stdout`/`sys.stderr` back where they went when the command started
+    (after an interrupt)."""
+    if sys.__stderr__ is not None and getattr(sys.stderr, "name", None) == os.devnull:
+        sys.stderr = sys.__stderr__
+    if sys.__stdout__ is not None and getattr(sys.stdout, "name", None) == os.devnull:
+        sys.stdout = sys.__stdout__
+    if _stderr_copy is not None:
+        with contextlib.suppress(OSError):
+            os.dup2(_stderr_copy, 2)
+
+
+def workspace_or_create(args: argparse.Namespace) -> Workspace:
+    """The workspace for a command that writes specs or steering (`new`, `extract`, `init`).
+
+    `--root PATH` when given; else the nearest `.kiro/` at or above here within this repository;
+    else a new `.kiro/` at the repository root (the nearest folder above with `.git`, or the
+    current folder outside git), announced on standard error, so the first run just works.
+    """
+    if getattr(args, "root", None):
+        root = Path(args.root).expanduser().resolve()
+        try:
+            return find_workspace(root=root)
+        except WorkspaceError as exc:
+            if not root.is_dir():
+                raise CliError(str(exc)) from None
+            return _create_kiro(root, "the folder --root names")
+    here = Path.cwd().resolve()
+    existing = nearest_kiro(here)
+    if existing is not None:
+        return Workspace(existing)
+    return _create_kiro(repository_root(here), "the repository root")
+
+
+def nearest_kiro(here: Path) -> Path | None:
+    """The nearest folder at or above `here` with `.kiro/`, not above the repository root."""
+    top = repository_root(here)
+    for folder in (here, *here.parents):
+        if (folder / ".kiro").is_dir():
+            return folder
+        if folder == top:
+            return None
+    return None
+
+
+def _create_kiro(root: Path, what: str) -> Workspace:
+    (root / ".kiro").mkdir(exist_ok=True)
+    print(f"specloom: created .kiro/ in {root} (no .kiro/ folder was found; this is {what})",
+          file=sys.stderr)
+    return Workspace(root)
+
+
+def repository_root(here: Path) -> Path:
+    """The nearest folder at or above `here` holding `.git` (a folder, or a file in a worktree or
+    submodule); `here` itself outside any repository."""
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
 
 
 def write_output(path: str, text: str, flag: str = "--output") -> None:

@@ -7,10 +7,13 @@ handlers, so `specloom --version` and `--help` stay fast.
 from __future__ import annotations
 
 import argparse
+import difflib
 import errno
 import os
+import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from specloom import __version__
 from specloom.cli import (
@@ -24,14 +27,28 @@ from specloom.cli import (
     steering_cmds,
     trace_cmds,
 )
+from specloom.cli.common import keep_stderr, restore_stderr
 from specloom.cli.errors import EXIT_USAGE, CliError
 
 COMMAND_MODULES = (check_cmd, spec_cmds, author_cmds, steering_cmds, trace_cmds, extract_cmds,
                    run_cmds, mcp_cmds, agent_cmds)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with "did you mean" for a mistyped command or choice, as git and ruff do."""
+
+    def error(self, message: str) -> NoReturn:
+        match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if match:
+            choices = re.findall(r"'([^']*)'", match.group(2))
+            close = difflib.get_close_matches(match.group(1), choices, n=1, cutoff=0.6)
+            if close:
+                message = f"{message}; did you mean '{close[0]}'?"
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="specloom",
         description="Spec-driven development on Kiro's .kiro/ specs: check, trace and run them "
                     "outside the IDE.",
@@ -52,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list in (["--version"], ["-V"]):
         print(f"specloom {__version__}")
         return 0
+    keep_stderr()
     parser = build_parser()
     args = parser.parse_args(args_list)
     if args.command is None:
@@ -64,7 +82,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"specloom: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
+        restore_stderr()
         print("specloom: interrupted; no file was left half-written", file=sys.stderr)
+        if argv is None:  # the console script: exit now, not after a model thread's next token
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
         return 130
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

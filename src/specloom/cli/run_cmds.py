@@ -1,13 +1,17 @@
 """`specloom run`: execute a spec's tasks with an agent; specloom, not the model, ticks them.
 
-Parses the flags, opens the model session, and calls `specloom.agent.runner.TaskRunner`; prints
-progress and the usage line on stderr and the report on stdout. Nothing else lives here.
+Parses the flags, opens the model session, refuses a model that cannot call tools before
+anything is written (the session's own record included), and calls
+`specloom.agent.runner.TaskRunner`; prints progress and the usage line on stderr and the report
+on stdout. Nothing else lives here.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from specloom.cli.common import print_json, workspace_from
@@ -16,6 +20,7 @@ from specloom.cli.errors import EXIT_FINDINGS, EXIT_OK, CliError
 if TYPE_CHECKING:
     from specloom.agent.runner import RunOptions, RunReport, TaskOutcome
     from specloom.models.session import ModelSession
+    from specloom.spec.workspace import Workspace
 
 EXIT_INTERRUPTED = 130
 MARKS = {"done": "[x]", "in-progress": "[-]", "todo": "[ ]"}
@@ -34,7 +39,9 @@ def register(commands: Any) -> None:
         description="Run the next open task of SPEC (or TASK, or all with --all) with an agent. "
                     "A task is ticked [x] only when the agent reports it done AND the test "
                     "command and the tests linked to its criteria pass; otherwise it stays [-] "
-                    "with the reason. Running again resumes an interrupted task.")
+                    "with the reason, and a task that fails or is interrupted gets its earlier "
+                    "box back. Running again resumes an interrupted task. The model must be "
+                    "able to call tools (not the embedded one).")
     run.add_argument("spec", metavar="SPEC", help="spec name (folder under .kiro/specs/)")
     run.add_argument("task", nargs="?", metavar="TASK",
                      help="task id (default: the next open task; optional '*' tasks only "
@@ -88,17 +95,31 @@ def _progress(message: str) -> None:
 
 
 def run_tasks(args: argparse.Namespace) -> int:
+    from pydantic_ai.exceptions import UserError
+
     from specloom.agent.permissions import PermissionsError
-    from specloom.agent.runner import RunnerError, TaskRunner
+    from specloom.agent.runner import (
+        ModelWithoutTools,
+        RunnerError,
+        TaskRunner,
+        require_tools,
+        user_error_reason,
+    )
     from specloom.models.errors import ModelCallError, ModelConfigError
     from specloom.quality.settings import SettingsError
     from specloom.spec.task_status import TaskStatusError
 
     workspace = workspace_from(args)
+    absent = _absent_record_folders(workspace)
     try:
         session = open_model_session(workspace, model=args.model, replay=args.replay,
                                      command="run")
     except (ModelConfigError, ModelCallError) as exc:
+        raise CliError(str(exc)) from None
+    try:
+        require_tools(session.model)
+    except ModelWithoutTools as exc:
+        _discard_session_record(session, absent)
         raise CliError(str(exc)) from None
     try:
         options = _options(args, None if session.replaying else session.run_id)
@@ -110,6 +131,8 @@ def run_tasks(args: argparse.Namespace) -> int:
     except (RunnerError, SettingsError, TaskStatusError, ModelConfigError,
             PermissionsError) as exc:
         raise CliError(str(exc)) from None
+    except UserError as exc:  # the runner words these per task; one escaping is still worded
+        raise CliError(user_error_reason(exc)) from None
     finally:
         session.close()
         _progress(session.usage_line())
@@ -120,6 +143,30 @@ def run_tasks(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_report(report))
     return EXIT_OK if report.ok or not report.outcomes else EXIT_FINDINGS
+
+
+def _absent_record_folders(workspace: Workspace) -> list[Path]:
+    """The run-record folders that do not exist yet, deepest first (see below)."""
+    from specloom.models.session import RUNS_DIR
+
+    runs = workspace.root / RUNS_DIR
+    return [folder for folder in (runs, runs.parent) if not folder.exists()]
+
+
+def _discard_session_record(session: ModelSession, absent: list[Path]) -> None:
+    """Undo what opening the session wrote (its meta.json, in a folder of its own) when the run
+    is refused before the first model call, so that a refused run leaves nothing behind."""
+    if session.replaying:
+        return  # a replay's record is the recorded run: never touched
+    run_dir: Path | None = getattr(session, "run_dir", None)
+    if run_dir is None or not run_dir.is_dir():
+        return
+    if {entry.name for entry in run_dir.iterdir()} <= {"meta.json"}:
+        with contextlib.suppress(OSError):
+            (run_dir / "meta.json").unlink(missing_ok=True)
+            run_dir.rmdir()
+            for folder in absent:  # made for this record alone; rmdir keeps anything else
+                folder.rmdir()
 
 
 def render_report(report: RunReport) -> str:

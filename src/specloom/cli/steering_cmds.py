@@ -149,9 +149,7 @@ def run_init(args: argparse.Namespace) -> int:
     from specloom.project.init import apply_init, render_steering_files
     from specloom.project.scan import scan_repository
 
-    root = Path(args.root or ".").expanduser().resolve()
-    if not root.is_dir():
-        raise CliError(f"--root {args.root}: no such folder")
+    root = _init_root(args.root)
     facts = scan_repository(root)
     notes: list[str] = []
     prose, usage = (None, None) if args.no_llm else _model_prose(args, root, facts, notes)
@@ -168,6 +166,25 @@ def run_init(args: argparse.Namespace) -> int:
         _print_init(outcomes, notes, usage)
         _print_agent_files(agent_files)
     return EXIT_FINDINGS if conflicts or kept else EXIT_OK
+
+
+def _init_root(raw: str | None) -> Path:
+    """`--root`, else the nearest folder above with `.kiro/` within this repository, else the
+    repository root; a new `.kiro/` is announced so the user knows where their steering went."""
+    from specloom.cli.common import nearest_kiro, repository_root
+
+    if raw is not None:
+        root = Path(raw).expanduser().resolve()
+        if not root.is_dir():
+            raise CliError(f"--root {raw}: no such folder")
+        return root
+    here = Path.cwd().resolve()
+    existing = nearest_kiro(here)
+    if existing is not None:
+        return existing
+    root = repository_root(here)
+    print(f"specloom: creating .kiro/ in {root} (the repository root)", file=sys.stderr)
+    return root
 
 
 def _install_agents(root: Path, agents: list[str]) -> list[WriteResult]:
@@ -193,12 +210,30 @@ def _print_agent_files(results: list[WriteResult]) -> None:
               "yourself); merge what you want from the diff")
 
 
+EMBEDDED_MODEL_NOTE = (
+    "the embedded model (Gemma 3 270M) is too small to write steering prose (it copies the "
+    "prompt's instructions), so init did not ask it and wrote the facts only; for a written "
+    "overview use a real model: 'specloom init --model anthropic:<model>' (or openai:<model>, "
+    "google:<model>, ollama:<model>, ...), or set `model` in the configuration")
+
+
+def _names_embedded_model(root: Path, args: argparse.Namespace) -> bool:
+    """Whether init would run the embedded model (a replay says so only once it is open)."""
+    if args.replay:
+        return False
+    config = importlib.import_module("specloom.models.config")
+    try:
+        return bool(config.resolve_model(root, args.model).spec.provider == config.LOCAL)
+    except config.ModelConfigError:
+        return False  # open_model_session reports it
+
+
 def _model_prose(args: argparse.Namespace, root: Path, facts: RepoFacts,
                  notes: list[str]) -> tuple[SteeringProse | None, str | None]:
-    """The model's overview and the usage line, or (None, None) with a note saying why not."""
-    from pydantic_ai.exceptions import AgentRunError
-
-    from specloom.project.init import write_prose
+    """The model's overview and the usage line, or None for the overview with a note saying
+    why not: no model, the embedded model (never asked), a failed call, or prose that
+    `review_prose` refused."""
+    from specloom.project.init import review_prose, write_prose
     from specloom.spec.workspace import Workspace
 
     try:
@@ -207,6 +242,9 @@ def _model_prose(args: argparse.Namespace, root: Path, facts: RepoFacts,
     except ImportError:
         notes.append("the model layer is not available in this install; writing the facts "
                      "only (use --no-llm to skip the model on purpose)")
+        return None, None
+    if _names_embedded_model(root, args):  # decided before a session imports pydantic-ai
+        notes.append(EMBEDDED_MODEL_NOTE)
         return None, None
     try:
         session = sessions.open_model_session(Workspace(root), model=args.model,
@@ -217,16 +255,22 @@ def _model_prose(args: argparse.Namespace, root: Path, facts: RepoFacts,
         return None, None
     except errors.ModelCallError as exc:  # e.g. ReplayError: --replay RUN has no such record
         raise CliError(str(exc)) from None
-    tiny_note = session.note()
-    if tiny_note:
-        notes.append(str(tiny_note))
+    if session.is_local:  # a replayed run of the embedded model
+        session.close()
+        notes.append(EMBEDDED_MODEL_NOTE)
+        return None, None
+    from pydantic_ai.exceptions import AgentRunError
+
     try:
-        return write_prose(session.model, facts), str(session.usage_line())
+        review = review_prose(write_prose(session.model, facts), facts)
     except (errors.ModelCallError, AgentRunError, OSError) as exc:
         notes.append(f"the model call failed ({exc}); wrote the facts only")
         return None, str(session.usage_line())
     finally:
         session.close()
+    if review.refusal is not None:
+        notes.append(review.refusal)
+    return review.prose, str(session.usage_line())
 
 
 def _init_json(root: Path, outcomes: list[InitOutcome], notes: list[str], prose: bool,

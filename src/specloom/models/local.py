@@ -62,6 +62,7 @@ class _Llama(Protocol):
 
 _lock = threading.Lock()
 _loaded: dict[Path, _Llama] = {}
+_cancel = threading.Event()  # set when the caller gives up (Ctrl-C): generation stops at once
 
 
 def cache_dir() -> Path:
@@ -200,10 +201,11 @@ def generate(llama: _Llama, prompt: str, *, max_tokens: int, temperature: float,
     """Run one deterministic completion (blocking)."""
     started = time.perf_counter()
     with _lock:
+        _cancel.clear()
         llama.reset()  # same prompt, same answer: no state carried from an earlier call
         result = llama.create_completion(
             prompt, max_tokens=max_tokens, temperature=temperature, seed=SEED, grammar=grammar,
-            stop=["<end_of_turn>", *(stop or [])],
+            stop=["<end_of_turn>", *(stop or [])], stopping_criteria=_stop_when_cancelled(),
         )
     choice = result["choices"][0]
     usage = result["usage"]
@@ -213,6 +215,15 @@ def generate(llama: _Llama, prompt: str, *, max_tokens: int, temperature: float,
         finish_reason=str(choice.get("finish_reason") or "stop"),
         seconds=time.perf_counter() - started,
     )
+
+
+def _stop_when_cancelled() -> object | None:
+    """llama.cpp's per-token stopping hook, true once the caller has given up."""
+    try:
+        from llama_cpp import StoppingCriteriaList
+    except ImportError:  # a stand-in Llama in tests
+        return None
+    return StoppingCriteriaList([lambda _ids, _logits: _cancel.is_set()])
 
 
 class LocalModel(WholeAnswerModel):
@@ -255,12 +266,17 @@ class LocalModel(WholeAnswerModel):
         settings = settings or {}
         prompt = render_prompt(messages, get_instructions(messages, params))
         grammar = _grammar_for(settings, params)
-        llama = await anyio.to_thread.run_sync(load_llama, self._gguf)
-        gen = await anyio.to_thread.run_sync(lambda: generate(
-            llama, prompt, max_tokens=int(settings.get("max_tokens", DEFAULT_MAX_TOKENS)),
-            temperature=float(settings.get("temperature", 0.0)), grammar=grammar,
-            stop=settings.get("stop_sequences"),
-        ))
+        try:  # Ctrl-C cancels the await at once; the thread stops at its next token
+            llama = await anyio.to_thread.run_sync(load_llama, self._gguf,
+                                                   abandon_on_cancel=True)
+            gen = await anyio.to_thread.run_sync(lambda: generate(
+                llama, prompt, max_tokens=int(settings.get("max_tokens", DEFAULT_MAX_TOKENS)),
+                temperature=float(settings.get("temperature", 0.0)), grammar=grammar,
+                stop=settings.get("stop_sequences"),
+            ), abandon_on_cancel=True)
+        except BaseException:
+            _cancel.set()
+            raise
         return ModelResponse(
             parts=[TextPart(gen.text)],
             usage=RequestUsage(input_tokens=gen.input_tokens, output_tokens=gen.output_tokens),

@@ -123,6 +123,7 @@ def find_workspace(start: Path | None = None, root: Path | None = None) -> Works
         if (folder / ".kiro").is_dir():
             return Workspace(folder)
     raise WorkspaceError(
-        f"no .kiro/ folder in {here} or any folder above it; run specloom inside a project "
-        "that has Kiro specs, or pass --root PATH"
+        f"no .kiro/ folder in {here} or any folder above it; run 'specloom init' at the "
+        "repository root to create one (or 'specloom new' / 'specloom extract', which create "
+        "it), or pass --root PATH to a project that has one"
     )

@@ -116,6 +116,17 @@ def build_messages(authoring: Authoring, phase: Phase, request: str) -> list[Mod
 
 def generate_phase(authoring: Authoring, phase: Phase) -> PhaseOutcome:
     """Write the phase's document from the idea and the earlier documents."""
+    if authoring.progress is not None:  # the phase's line shows before the first model call
+        authoring.progress(phase, 0, 0)
+    if authoring.use_grammar:  # the embedded model: read the idea, fill slots, assemble
+        from specloom.drafting.offline import draft_offline
+
+        before = _on_disk(authoring, phase)
+        drafted = draft_offline(authoring, phase, known_idea(authoring))
+        if drafted is not None:
+            candidate = judge(authoring.workspace, authoring.spec_name, phase, drafted,
+                              authoring.settings, known_idea(authoring))
+            return _save(authoring, phase, before, candidate, 1)
     has_requirements = (authoring.spec_dir / "requirements.md").is_file()
     request = prompts.phase_request(phase, authoring.spec_name, has_requirements)
     return _run(authoring, phase, build_messages(authoring, phase, request))
@@ -129,15 +140,27 @@ def refine_phase(authoring: Authoring, phase: Phase, feedback: str) -> PhaseOutc
 
 
 def _run(authoring: Authoring, phase: Phase, messages: list[ModelMessage]) -> PhaseOutcome:
-    path = document_path(authoring, phase)
-    before = path.read_bytes() if path.exists() else b""
+    before = _on_disk(authoring, phase)
     best, rounds = draft_with_repairs(authoring, phase, messages)
-    previous = before.decode("utf-8", errors="replace") if path.exists() else None
+    return _save(authoring, phase, before, best, rounds)
+
+
+def _on_disk(authoring: Authoring, phase: Phase) -> bytes | None:
+    path = document_path(authoring, phase)
+    return path.read_bytes() if path.exists() else None
+
+
+def _save(authoring: Authoring, phase: Phase, before: bytes | None, best: Candidate,
+          rounds: int) -> PhaseOutcome:
+    """Write a usable draft over the document unless it changed on disk while drafting (then
+    refuse, keeping the person's edit), else keep the draft beside it."""
+    path = document_path(authoring, phase)
+    previous = before.decode("utf-8", errors="replace") if before is not None else None
     if best.unusable is not None:
         rejected = path.with_name(path.name + REJECTED_SUFFIX)
         write_atomic(rejected, best.text.encode("utf-8"))
         return PhaseOutcome(phase, path, best, rounds, previous, rejected)
-    replace_if_unchanged(path, before, best.text.encode("utf-8"))
+    replace_if_unchanged(path, before or b"", best.text.encode("utf-8"))
     return PhaseOutcome(phase, path, best, rounds, previous)
 
 
@@ -153,7 +176,7 @@ def draft_with_repairs(authoring: Authoring, phase: Phase,
         answer, _ = request_text(authoring.model, history, settings,
                                  _progress_for(authoring, phase))
         candidate = judge(authoring.workspace, authoring.spec_name, phase,
-                          extract_document(answer), authoring.settings)
+                          extract_document(answer), authoring.settings, known_idea(authoring))
         if best is None or candidate.rank() <= best.rank():
             best = candidate
         if candidate.unusable is None and not candidate.errors:
@@ -162,6 +185,13 @@ def draft_with_repairs(authoring: Authoring, phase: Phase,
         history.append(ModelRequest(parts=[UserPromptPart(_repair_text(phase, candidate))]))
     assert best is not None
     return best, rounds
+
+
+def known_idea(authoring: Authoring) -> str | None:
+    """The user's idea, or None when the spec recorded none (then nothing is off-topic)."""
+    from specloom.workflows.flow import NO_IDEA
+
+    return None if authoring.idea in ("", NO_IDEA) else authoring.idea
 
 
 def phase_settings(authoring: Authoring, phase: Phase) -> ModelSettings | None:

@@ -21,6 +21,7 @@ from specloom.spec.requirements import parse_requirements
 from specloom.spec.source import SourceText
 from specloom.spec.tasks import parse_tasks
 from specloom.spec.workspace import SPEC_DOCUMENTS, Workspace
+from specloom.workflows.draft_gate import refusal_reason
 from specloom.workflows.phases import Phase, phase_file
 from specloom.workflows.state import CONFIG_FILE
 
@@ -57,8 +58,9 @@ def extract_document(answer: str) -> str:
     return text + "\n" if text else ""
 
 
-def unusable_reason(phase: Phase, text: str) -> str | None:
-    """Why `text` cannot serve as the phase's document at all (None when it can)."""
+def unusable_reason(phase: Phase, text: str, idea: str | None = None) -> str | None:
+    """Why `text` cannot serve as the phase's document at all (None when it can): no
+    structure, or template, prompt text or empty responses (see `draft_gate`)."""
     if not text.strip():
         return "the answer is empty"
     source = SourceText.from_text(phase_file(phase), text)
@@ -72,13 +74,14 @@ def unusable_reason(phase: Phase, text: str) -> str | None:
             return "fewer than four of the seven design sections were found"
     elif not parse_tasks(source).tasks:
         return "no task (- [ ] 1. ...) was found"
-    return None
+    return refusal_reason(phase, text, idea)
 
 
 def judge(workspace: Workspace, spec_name: str, phase: Phase, text: str,
-          settings: CheckSettings | None) -> Candidate:
-    """Check `text` as the spec's `phase` document, beside the other documents now on disk."""
-    reason = unusable_reason(phase, text)
+          settings: CheckSettings | None, idea: str | None = None) -> Candidate:
+    """Check `text` as the spec's `phase` document, beside the other documents now on disk;
+    with the idea, a document about none of its words is unusable too."""
+    reason = unusable_reason(phase, text, idea)
     with tempfile.TemporaryDirectory(prefix="specloom-candidate-") as scratch:
         copy = Workspace(Path(scratch))
         folder = copy.spec_dir(spec_name)

@@ -37,7 +37,7 @@ from specloom.workflows.authoring import (
     generate_phase,
     refine_phase,
 )
-from specloom.workflows.documents import judge
+from specloom.workflows.documents import judge, unusable_reason
 from specloom.workflows.gates import Gate
 from specloom.workflows.naming import validate_spec_name
 from specloom.workflows.phases import Phase, Workflow, phase_file, phase_order
@@ -219,8 +219,19 @@ def blocking_errors(workspace: Workspace, spec: Spec,
                                     spec.name))
             continue
         text = read.source.text
-        found.extend(d for d in judge(workspace, spec.name, phase, text, None).findings
-                     if d.severity is Severity.ERROR)
+        candidate = judge(workspace, spec.name, phase, text, None)
+        found.extend(d for d in candidate.findings if d.severity is Severity.ERROR)
+    return found
+
+
+def unusable_documents(spec: Spec, phases: Sequence[Phase]) -> list[str]:
+    """'file: reason' for each document that is template, prompt text or empty responses."""
+    found = []
+    for phase in phases:
+        read = read_source(spec.path / phase_file(phase), phase_file(phase))
+        reason = unusable_reason(phase, read.source.text) if read.source is not None else None
+        if reason is not None:
+            found.append(f"{spec.display_path}/{phase_file(phase)}: {reason}")
     return found
 
 
@@ -229,6 +240,11 @@ def approve(workspace: Workspace, name: str, phase: Phase | None = None,
     """Record approval of the document(s) now on disk; refuses error findings unless forced."""
     spec = load_spec(workspace, name)
     phases = approvable_phases(spec, phase)
+    unusable = unusable_documents(spec, phases)
+    if unusable:  # --force does not apply: there is nothing to approve
+        raise AuthoringError("not approved: " + "\n".join(unusable) + "\nwrite the document "
+                             f"(or 'specloom refine {name} \"feedback\"'); --force does not "
+                             "approve template or prompt text")
     errors = blocking_errors(workspace, spec, phases)
     if errors and not force:
         listed = "\n".join(f"  {d.path}:{d.line}: {d.code} {d.message}" for d in errors)

@@ -1,0 +1,1 @@
+"""The offline drafter: documents from the idea, read deterministically, with small model slots."""
