@@ -106,11 +106,9 @@ def test_model_layer_missing_suggests_no_llm(shop: Path, monkeypatch: pytest.Mon
 
 @pytest.mark.req("extract-from-code", "8.6")
 def test_approving_every_extracted_document_marks_the_spec_reviewed(shop: Path) -> None:
-    from specloom.workflows.flow import approve
-
     import re
 
-    from specloom.workflows.flow import AuthoringError
+    from specloom.workflows.flow import AuthoringError, approve
 
     run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm", "--json")
     config_file = shop / ".kiro/specs/shop/.config.kiro"
