@@ -20,11 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from specloom.core.rule import Severity
 from specloom.extract.facts import FactSheet
 from specloom.extract.pipeline import extract_spec
 from specloom.extract.sheet import build_fact_sheet
 from specloom.quality.check import check_workspace
-from specloom.quality.rule import Severity
 from specloom.spec.workspace import Workspace
 
 PACKAGES = ("yaml", "click", "pydantic_ai")

@@ -67,10 +67,10 @@ def measure(idea: str, text: str) -> dict[str, float]:
 def whole_document(model: object, idea: str) -> str:
     from pydantic_ai.messages import ModelRequest, SystemPromptPart, UserPromptPart
 
+    from specloom.models.phase_stream import request_text
     from specloom.workflows import prompts
     from specloom.workflows.documents import extract_document
     from specloom.workflows.grammars import grammar_for
-    from specloom.workflows.modelcall import request_text
 
     context = prompts.context_text("", idea, [])
     messages = [ModelRequest(parts=[SystemPromptPart(prompts.SYSTEM_INSTRUCTIONS),

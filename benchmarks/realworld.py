@@ -53,9 +53,9 @@ try:
 except ImportError:  # run from a checkout without installing the package
     sys.path.insert(0, str(PROJECT_ROOT / "src"))
 
+from specloom.core.diagnostic import Diagnostic  # noqa: E402
+from specloom.core.rule import Severity  # noqa: E402
 from specloom.quality.check import check_workspace  # noqa: E402
-from specloom.quality.diagnostic import Diagnostic  # noqa: E402
-from specloom.quality.rule import Severity  # noqa: E402
 from specloom.quality.settings import CheckSettings  # noqa: E402
 from specloom.quality.tiers import DEFAULT_MIN_PRECISION  # noqa: E402
 from specloom.spec.loader import load_spec  # noqa: E402

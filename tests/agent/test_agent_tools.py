@@ -9,8 +9,8 @@ import pytest
 
 from specloom.agent.delimit import neutralise, wrap_file, wrap_tool_output
 from specloom.agent.permissions import ApprovalRequest, Permissions
-from specloom.agent.redact import Redactor
 from specloom.agent.tools import AgentTools, render
+from specloom.core.redact import Redactor
 from specloom.spec.workspace import Workspace
 
 
@@ -230,7 +230,9 @@ def test_delimiters_neutralise_closing_tags() -> None:
 
 
 def test_pydantic_ai_tools(root: Path) -> None:
-    tools = tools_for(root).as_pydantic_ai_tools()
+    from specloom.agent.model_tools import pydantic_ai_tools
+
+    tools = pydantic_ai_tools(tools_for(root))
     names = [t.name for t in tools]
     assert names == ["read_file", "list_dir", "search", "write_file", "edit_file", "run_command"]
     read = tools[0]

@@ -25,9 +25,9 @@ from pydantic_ai.messages import (
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 from run_kit import GOOD_ADD, PY, Script, call, make_project, paths
 
-from specloom.agent.redact import Redactor, looks_like_secret
 from specloom.agent.run_record import RUNS_DIR
 from specloom.agent.runner import RunOptions, TaskRunner
+from specloom.core.redact import Redactor, looks_like_secret
 from specloom.models.record import Recorder, RecordingModel, ReplayModel
 from specloom.spec.workspace import Workspace
 
@@ -209,7 +209,7 @@ def test_the_file_tools_redact_values_from_the_workspace_env_file(tmp_path: Path
 
 
 def test_values_written_in_mcp_server_settings_are_secrets(tmp_path: Path) -> None:
-    from specloom.agent.redact import Redactor, mcp_config_secrets
+    from specloom.core.redact import Redactor, mcp_config_secrets
 
     settings = tmp_path / ".kiro" / "settings"
     settings.mkdir(parents=True)

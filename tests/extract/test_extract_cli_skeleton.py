@@ -10,9 +10,9 @@ import pytest
 from extract_shop_project import run_cli, write_project
 
 from specloom.cli.errors import CliError
+from specloom.core.rule import Severity
 from specloom.extract.draft import cited_facts
 from specloom.quality.check import check_workspace
-from specloom.quality.rule import Severity
 from specloom.spec.loader import load_spec
 from specloom.spec.workspace import Workspace
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from pydantic_ai.messages import ModelMessage, ModelRequest, SystemPromptPart, UserPromptPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
-from specloom.quality.diagnostic import Diagnostic
-from specloom.quality.rule import Severity
+from specloom.core.diagnostic import Diagnostic
+from specloom.core.rule import Severity
 from specloom.spec.loader import load_spec
 from specloom.spec.workspace import Workspace
 from specloom.workflows import authoring as authoring_module

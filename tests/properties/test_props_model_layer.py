@@ -23,8 +23,8 @@ from pydantic_ai.messages import (
 )
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
+from specloom.core.redact import KEY_VARIABLES
 from specloom.models.config import LOCAL, PROVIDERS, parse_model_string, resolve_model
-from specloom.models.providers import KEY_VARIABLES
 from specloom.models.record import Recorder, RecordingModel, ReplayModel, secret_values
 
 NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_/:"

@@ -26,16 +26,16 @@ from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, composite
 
 from specloom.cli.main import main
+from specloom.core.diagnostic import Diagnostic
+from specloom.core.rule import Severity
 from specloom.quality.check import CheckReport
 from specloom.quality.consistency import (
     check_design,
     check_requirements_numbering,
     check_tasks,
 )
-from specloom.quality.diagnostic import Diagnostic
 from specloom.quality.registry import all_rules, default_codes
 from specloom.quality.render.json_report import render_json
-from specloom.quality.rule import Severity
 from specloom.spec.design import DesignDoc, parse_design
 from specloom.spec.render import TaskDraft, render_design, render_requirements, render_tasks
 from specloom.spec.requirements import RequirementsDoc, parse_requirements

@@ -25,9 +25,9 @@ from pydantic_ai.messages import (
 from specloom.agent.budget import BudgetPolicy, compact
 from specloom.agent.checkpoints import CheckpointStore
 from specloom.agent.delimit import wrap_file, wrap_tool_output
-from specloom.agent.redact import Redactor
 from specloom.agent.runner import runnable_tasks
 from specloom.agent.sandbox import PathRefused, Sandbox
+from specloom.core.redact import Redactor
 from specloom.spec.source import SourceText
 from specloom.spec.tasks import parse_tasks
 from specloom.spec.workspace import Workspace

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from specloom.core.rule import Severity
 from specloom.quality.ears import PATTERNS, RULES, EarsResult, parse_ears, shall_substitute_span
-from specloom.quality.rule import Severity
 
 
 def codes(result: EarsResult) -> list[str]:

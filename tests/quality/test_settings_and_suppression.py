@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from specloom.core.config_files import SettingsError
+from specloom.core.rule import Severity
 from specloom.quality.check import check_workspace
-from specloom.quality.rule import Severity
-from specloom.quality.settings import CheckSettings, SettingsError, load_settings
+from specloom.quality.settings import CheckSettings, load_settings
 from specloom.quality.suppression import find_suppressions
 
 from spec_fixtures import GOOD_REQUIREMENTS, MakeWorkspace, good_spec

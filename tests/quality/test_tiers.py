@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from specloom.cli.main import main
+from specloom.core.config_files import SettingsError
 from specloom.quality import tiers
 from specloom.quality.check import check_workspace
 from specloom.quality.registry import all_rules, default_codes
-from specloom.quality.settings import CheckSettings, SettingsError, load_settings
+from specloom.quality.settings import CheckSettings, load_settings
 
 from spec_fixtures import GOOD_REQUIREMENTS, MakeWorkspace, good_spec
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from specloom import jsontext
 from specloom.cli.main import main
+from specloom.core import jsontext
 
 from spec_fixtures import MakeWorkspace, good_spec
 

@@ -18,8 +18,8 @@ from trace_helpers import GIT_ENV, git, git_commit_all, run_cli, spec_files, wri
 
 from specloom.agent.checkpoints import CheckpointStore
 from specloom.agent.shadowgit import ShadowGit
-from specloom.gitrun import GitRunError, driver_overrides, run_git
-from specloom.repository import git_listed_files
+from specloom.core.gitrun import GitRunError, driver_overrides, run_git
+from specloom.core.repository import git_listed_files
 from specloom.spec.workspace import Workspace
 from specloom.trace.drift import drift
 from specloom.trace.fingerprints import FingerprintStore, Verified, fingerprint

@@ -17,8 +17,8 @@ import pytest
 from trace_helpers import GIT_ENV, git, git_commit_all, spec_files, write_files
 
 from specloom.agent.checkpoints import CheckpointStore
-from specloom.gitrun import run_git
-from specloom.repository import git_listed_files
+from specloom.core.gitrun import run_git
+from specloom.core.repository import git_listed_files
 from specloom.spec.workspace import Workspace
 from specloom.trace.gitinfo import changed_files, commits_touching, head_commit
 

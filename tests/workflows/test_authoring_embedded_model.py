@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from specloom.core.rule import Severity
 from specloom.quality.check import check_workspace
-from specloom.quality.rule import Severity
 from specloom.quality.settings import CheckSettings
 from specloom.spec.loader import load_spec
 from specloom.spec.workspace import Workspace

@@ -22,6 +22,7 @@ from authoring_helpers import (
 )
 from pydantic_ai.exceptions import ModelHTTPError
 
+from specloom.models.phase_stream import ModelFailure
 from specloom.spec.workspace import Workspace
 from specloom.workflows.approval import approval_state
 from specloom.workflows.authoring import generate_phase
@@ -33,7 +34,6 @@ from specloom.workflows.flow import (
     start_spec,
     validate_idea,
 )
-from specloom.workflows.modelcall import ModelFailure
 
 
 @pytest.fixture

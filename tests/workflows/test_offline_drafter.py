@@ -14,11 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from specloom.context.matching import content_words
+from specloom.core.rule import Severity
 from specloom.drafting.idea import read_idea
 from specloom.drafting.requirements import draft_requirements
 from specloom.drafting.slots import TEMPLATE_WORDS, SlotFiller, usable_phrase
 from specloom.quality.check import check_workspace
-from specloom.quality.rule import Severity
 from specloom.quality.settings import CheckSettings
 from specloom.spec.workspace import Workspace
 from specloom.workflows.authoring import generate_phase

@@ -78,7 +78,7 @@ class SandboxConfig:
     @classmethod
     def from_workspace(cls, root: Path) -> SandboxConfig:
         """Read once, at the start of a run: `sandbox` and `sandbox-network` of [tool.specloom]."""
-        from specloom.quality.settings import SettingsError, pyproject_table
+        from specloom.core.config_files import SettingsError, pyproject_table
 
         try:
             table, pyproject = pyproject_table(root)

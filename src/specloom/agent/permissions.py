@@ -113,7 +113,7 @@ def terminal_approver(request: ApprovalRequest) -> bool:
 
 def load_command_lists(root: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(allow, deny) merged from pyproject.toml and .kiro/settings/specloom.toml."""
-    from specloom.quality.settings import SettingsError, pyproject_table
+    from specloom.core.config_files import SettingsError, pyproject_table
 
     tables: list[tuple[Any, str]] = []
     try:

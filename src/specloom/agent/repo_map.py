@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from specloom.repository import git_listed_files
+from specloom.core.repository import git_listed_files
 
 MAX_LINES = 400
 MAX_CHARS = 16_000

@@ -452,7 +452,7 @@ class TaskRunner:
     def _gate(self, task: Task, record: TaskRecord) -> TaskOutcome:
         """The task gate (the CLI's and the MCP server's rule) plus the test command. `[x]` is
         written only after it passes, so a refusal leaves the `[-]` the run started with."""
-        from specloom.quality.settings import SettingsError
+        from specloom.core.config_files import SettingsError
         from specloom.spec.task_status import TaskStatusError
         from specloom.trace.fingerprints import StoreError
         from specloom.trace.forced import ForcedLedger
@@ -574,7 +574,9 @@ class TaskRunner:
         return outcome
 
     def _default_tools(self, hooks: HookDispatcher) -> Sequence[Tool[Any]]:
-        return list(self._agent_tools(hooks).as_pydantic_ai_tools())
+        from specloom.agent.model_tools import pydantic_ai_tools
+
+        return pydantic_ai_tools(self._agent_tools(hooks))
 
     def _agent_tools(self, hooks: HookDispatcher | None) -> AgentTools:
         from specloom.agent.tools import AgentTools

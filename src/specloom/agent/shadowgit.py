@@ -1,7 +1,7 @@
 """A private git repository under `.kiro/specloom/checkpoints/` that looks at the workspace.
 
 Every git call runs with `--git-dir` set to the shadow repository, `--work-tree` set to the
-workspace root and its own index file, and through `specloom.gitrun.run_git` (the user's GIT_*
+workspace root and its own index file, and through `specloom.core.gitrun.run_git` (the user's GIT_*
 variables removed, fsmonitor, hooks, filters, textconv and external diff disabled), so the
 user's own repository (index, branches, stash, hooks) is never read or written, and a shadow
 repository planted in a workspace specloom did not write cannot make git run a program. Nor can
@@ -16,7 +16,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from specloom.gitrun import GitRunError, run_git
+from specloom.core.gitrun import GitRunError, run_git
 from specloom.spec.workspace import Workspace
 
 STATE_DIR = ".kiro/specloom"

@@ -26,10 +26,10 @@ from specloom.agent.hooks.dispatch import HookDispatcher
 from specloom.agent.hooks.model import HookEvent, HookOutcome
 from specloom.agent.permissions import ApprovalRequest, Approver, Permissions, terminal_approver
 from specloom.agent.process import run_shell, truncate
-from specloom.agent.redact import Redactor
 from specloom.agent.safe_open import StaleWrite, is_single_link, open_dir, read_bytes, write_bytes
 from specloom.agent.sandbox import PYPROJECT, PathRefused, Sandbox, governing_reason
 from specloom.agent.search import search_files, workspace_files
+from specloom.core.redact import Redactor
 from specloom.spec.workspace import Workspace
 
 TOOL_TYPES = {"read_file": "read", "list_dir": "read", "search": "read",
@@ -316,12 +316,6 @@ class AgentTools:
             return self.sandbox.relative(self.sandbox.resolve(path))
         except PathRefused:
             return path
-
-    def as_pydantic_ai_tools(self) -> list[Any]:
-        """pydantic_ai `Tool`s wrapping these methods; results are rendered as delimited data."""
-        from specloom.agent.model_tools import pydantic_ai_tools
-
-        return pydantic_ai_tools(self)
 
 
 def render(tool: str, result: ToolResult) -> str:

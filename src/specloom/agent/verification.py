@@ -102,7 +102,7 @@ def run_test_command(root: Path, command: str, timeout: float) -> CommandResult:
 
 def configured_run_test_command(root: Path) -> str | None:
     """`[tool.specloom] run-test-command` from pyproject.toml, if set (SettingsError if bad)."""
-    from specloom.quality.settings import SettingsError, pyproject_table
+    from specloom.core.config_files import SettingsError, pyproject_table
 
     table, pyproject = pyproject_table(root)
     value = table.get("run-test-command")

@@ -146,7 +146,7 @@ def _problem_line(problem: Any) -> str:
 
 
 def run_hook_list(args: argparse.Namespace) -> int:
-    from specloom.quality.rule import Severity
+    from specloom.core.rule import Severity
 
     _, hooks, problems = _hooks(args)
     failed = any(p.severity >= Severity.ERROR for p in problems)

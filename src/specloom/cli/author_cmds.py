@@ -210,8 +210,8 @@ def _spec_name(workspace: Any, name: str) -> str:
 
 
 def _model_call(call: Any, name: str) -> Any:
+    from specloom.models.phase_stream import ModelFailure
     from specloom.workflows.flow import AuthoringError
-    from specloom.workflows.modelcall import ModelFailure
 
     try:
         return call()
@@ -223,7 +223,8 @@ def _model_call(call: Any, name: str) -> Any:
 
 
 def _authoring(args: argparse.Namespace, workspace: Any, name: str, session: Any) -> Any:
-    from specloom.quality.settings import SettingsError, load_settings
+    from specloom.core.config_files import SettingsError
+    from specloom.quality.settings import load_settings
     from specloom.workflows.flow import AuthoringError, build_authoring
 
     if args.max_repairs < 0:
@@ -319,7 +320,7 @@ class _Session:
 
 
 def _model_layer_errors() -> tuple[type[BaseException], ...]:
-    from specloom.workflows.modelcall import _model_layer_errors as found
+    from specloom.models.phase_stream import _model_layer_errors as found
 
     return found()
 

@@ -59,7 +59,8 @@ def run_check(args: argparse.Namespace) -> int:
     # A check allocates many small, short-lived objects and the process ends right after;
     # the cyclic collector only costs time here (about an eighth of a large check).
     gc.disable()
-    from specloom.quality.settings import SettingsError, load_settings
+    from specloom.core.config_files import SettingsError
+    from specloom.quality.settings import load_settings
 
     workspace = workspace_from(args)
     if args.jobs is not None and args.jobs < 1:
@@ -103,7 +104,7 @@ def with_drift(report: Any, workspace: Any, settings: Any) -> Any:
     """The report with drift findings (T006, T007) added, subject to the same settings."""
     import dataclasses
 
-    from specloom.quality.diagnostic import Diagnostic
+    from specloom.core.diagnostic import Diagnostic
     from specloom.trace.drift import drift_diagnostics
 
     found = [

@@ -105,8 +105,8 @@ def run_tasks(args: argparse.Namespace) -> int:
         require_tools,
         user_error_reason,
     )
+    from specloom.core.config_files import SettingsError
     from specloom.models.errors import ModelCallError, ModelConfigError
-    from specloom.quality.settings import SettingsError
     from specloom.spec.task_status import TaskStatusError
 
     workspace = workspace_from(args)

@@ -54,7 +54,7 @@ def _load(args: argparse.Namespace, name: str) -> Any:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from specloom.quality.overview import spec_row
+    from specloom.app.overview import spec_row
     from specloom.spec.loader import load_spec
 
     workspace = workspace_from(args)
@@ -127,7 +127,7 @@ def review_summary(approvals: dict[str, str]) -> str:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from specloom.quality.overview import spec_overview
+    from specloom.app.overview import spec_overview
 
     data = spec_overview(_load(args, args.spec))
     if args.json:
@@ -170,7 +170,7 @@ def run_show(args: argparse.Namespace) -> int:
 def run_task(args: argparse.Namespace) -> int:
     import sys
 
-    from specloom.quality.settings import SettingsError
+    from specloom.core.config_files import SettingsError
     from specloom.spec.files import StaleFileError
     from specloom.spec.task_status import TaskStatusError
     from specloom.spec.tasks import TaskStatus

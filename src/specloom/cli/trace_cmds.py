@@ -119,7 +119,7 @@ def run_trace(args: argparse.Namespace) -> int:
 
 def configured_test_command(root: Path) -> str | None:
     """`[tool.specloom] test-command` from pyproject.toml, if set."""
-    from specloom.quality.settings import SettingsError, pyproject_table
+    from specloom.core.config_files import SettingsError, pyproject_table
 
     try:
         table, pyproject = pyproject_table(root)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from specloom.context.rules import steering_diagnostic
-from specloom.quality.diagnostic import Diagnostic
+from specloom.core.diagnostic import Diagnostic
 from specloom.spec.source import read_bounded
 
 INLINE_REFERENCE = re.compile(r"#\[\[file:([^\]\r\n]+)\]\]")

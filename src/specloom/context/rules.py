@@ -6,8 +6,8 @@ The loader and the inliner report these as `Diagnostic`s; this module describes 
 
 from __future__ import annotations
 
-from specloom.quality.diagnostic import Diagnostic
-from specloom.quality.rule import Rule, Severity
+from specloom.core.diagnostic import Diagnostic
+from specloom.core.rule import Rule, Severity
 
 RULES: tuple[Rule, ...] = (
     Rule("K001", "steering-front-matter", "steering", Severity.ERROR,

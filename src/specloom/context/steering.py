@@ -24,7 +24,7 @@ from specloom.context.inline import inline_files
 from specloom.context.matching import match_description, path_matches
 from specloom.context.rules import steering_diagnostic
 from specloom.context.tokens import estimate_tokens
-from specloom.quality.diagnostic import Diagnostic
+from specloom.core.diagnostic import Diagnostic
 from specloom.spec.source import read_bounded
 from specloom.spec.workspace import Workspace
 

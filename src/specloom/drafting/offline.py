@@ -7,7 +7,10 @@ would a model's answer, so the rules and the draft gate apply unchanged.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic_ai.models import Model
 
 from specloom.drafting.derive import draft_design, draft_tasks
 from specloom.drafting.requirements import draft_requirements
@@ -15,22 +18,17 @@ from specloom.drafting.slots import SlotFiller
 from specloom.spec.requirements import parse_requirements
 from specloom.spec.source import SourceText, read_text_bounded
 
-if TYPE_CHECKING:
-    from specloom.workflows.authoring import Authoring
-    from specloom.workflows.phases import Phase
 
-
-def draft_offline(authoring: Authoring, phase: Phase, idea: str | None) -> str | None:
+def draft_offline(spec_dir: Path, spec_name: str, phase: str, idea: str | None,
+                  model: Model | None,
+                  progress: Callable[[int, int], None] | None = None) -> str | None:
     """The phase's document drafted from the idea and the documents on disk, or None."""
-    progress = authoring.progress
-    report = (None if progress is None
-              else lambda characters, tokens: progress(phase, characters, tokens))
     if phase == "requirements":
-        slots = SlotFiller(authoring.model, idea or authoring.spec_name, report)
-        return draft_requirements(authoring.spec_name, idea or authoring.spec_name, slots)
+        slots = SlotFiller(model, idea or spec_name, progress)
+        return draft_requirements(spec_name, idea or spec_name, slots)
     if phase not in ("design", "tasks"):
         return None
-    path = authoring.spec_dir / "requirements.md"
+    path = spec_dir / "requirements.md"
     if not path.is_file():  # design-first: no criteria to derive from yet
         return None
     doc = parse_requirements(SourceText.from_text("requirements.md", read_text_bounded(path)))

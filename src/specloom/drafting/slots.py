@@ -79,7 +79,7 @@ class SlotFiller:
         return chosen
 
     def _ask(self, question: str) -> str | None:
-        from specloom.workflows.modelcall import request_text
+        from specloom.models.phase_stream import request_text
 
         assert self.model is not None
         messages: list[ModelMessage] = [ModelRequest(parts=[

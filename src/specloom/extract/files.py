@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from specloom.repository import git_listed_files
+from specloom.core.repository import git_listed_files
 from specloom.spec.source import FileRefused, read_bounded
 
 PYTHON_SUFFIXES = (".py",)

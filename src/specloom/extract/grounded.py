@@ -29,7 +29,7 @@ from pydantic_ai.messages import (
 )
 from pydantic_ai.models import Model
 
-from specloom import jsontext
+from specloom.core import jsontext
 from specloom.extract.design_sections import architecture, data_models
 from specloom.extract.draft import (
     CriterionDraft,
@@ -197,8 +197,8 @@ def ground(spec: ExtractedSpec, sheet: FactSheet) -> tuple[ExtractedSpec, tuple[
 
 def check_errors(spec: ExtractedSpec, spec_name: str) -> list[str]:
     """Error-level `specloom check` findings on the draft, written to a scratch workspace."""
+    from specloom.core.rule import Severity
     from specloom.quality.check import check_workspace
-    from specloom.quality.rule import Severity
     from specloom.spec.workspace import Workspace
 
     if not spec.requirements:

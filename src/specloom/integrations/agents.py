@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from specloom import jsontext
+from specloom.core import jsontext
 from specloom.integrations.commands import COMMANDS, Command
 from specloom.spec.files import write_atomic
 from specloom.spec.workspace import Workspace

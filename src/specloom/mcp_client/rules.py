@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from specloom.quality.rule import Rule, Severity
+from specloom.core.rule import Rule, Severity
 
 RULES: tuple[Rule, ...] = (
     Rule("M001", "invalid-mcp-config", "mcp", Severity.ERROR,

@@ -30,8 +30,8 @@ class ToolInputError(Exception):
 
 
 def _library_errors() -> tuple[type[Exception], ...]:
+    from specloom.core.config_files import SettingsError
     from specloom.quality.check import UnknownSpecError
-    from specloom.quality.settings import SettingsError
     from specloom.spec.files import StaleFileError
     from specloom.spec.task_status import TaskStatusError
     from specloom.trace.fingerprints import StoreError
@@ -62,7 +62,7 @@ def resolve_spec(workspace: Workspace, name: str) -> str:
 
 def list_specs(workspace: Workspace) -> dict[str, Any]:
     """What `specloom list --json` prints."""
-    from specloom.quality.overview import spec_row
+    from specloom.app.overview import spec_row
     from specloom.spec.loader import load_spec
     from specloom.trace.task_gate import forced_rows
 
@@ -128,7 +128,7 @@ def verify(workspace: Workspace, specs: Sequence[str] = (),
 
 
 def _test_command(workspace: Workspace) -> str | None:
-    from specloom.quality.settings import pyproject_table
+    from specloom.core.config_files import pyproject_table
 
     table, _ = pyproject_table(workspace.root)
     value = table.get("test-command")
@@ -265,7 +265,7 @@ def _model_session(workspace: Workspace, model: str | None,
 
 def _model_call(call: Callable[[], T], name: str) -> T:
     """Run a model-backed step; a model fault becomes the CLI's message."""
-    from specloom.workflows.modelcall import ModelFailure
+    from specloom.models.phase_stream import ModelFailure
 
     try:
         return call()

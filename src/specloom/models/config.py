@@ -89,7 +89,7 @@ def _parse_compatible(text: str, rest: str, base_url: str | None) -> ModelSpec:
 
 def model_config(root: Path) -> tuple[dict[str, Any], str | None]:
     """The merged model keys (`model`, `base-url`) of the workspace config, and their source."""
-    from specloom.quality.settings import SettingsError, pyproject_table
+    from specloom.core.config_files import SettingsError, pyproject_table
 
     merged: dict[str, Any] = {}
     source: str | None = None

@@ -24,11 +24,6 @@ MAX_RETRIES = 3  # the SDK retries connection errors, 429 and 5xx with backoff t
 TIMEOUT_SECONDS = 120.0
 
 # Environment variables whose values are secrets; `record` redacts their values.
-KEY_VARIABLES = (
-    "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GOOGLE_API_KEY", "GEMINI_API_KEY", "SPECLOOM_API_KEY",
-    "OLLAMA_API_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-    "AWS_BEARER_TOKEN_BEDROCK",
-)
 
 Env = Mapping[str, str]
 

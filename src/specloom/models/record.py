@@ -3,7 +3,7 @@
 `RecordingModel` wraps any pydantic-ai `Model` (a provider's, the embedded one, a `FunctionModel`)
 and writes every request and its response to `<run-dir>/NNNN.json`: messages, model, settings,
 request parameters, response, usage and timing. Every secret the process knows (see
-`specloom.agent.redact`: key and token environment variables, values shaped like keys, `.env`
+`specloom.core.redact`: key and token environment variables, values shaped like keys, `.env`
 and configured secret files, and pattern matches) is replaced by "[redacted]" in every string,
 mapping key and number before anything is written. `ReplayModel` answers from such
 a record, in order, without calling any model, and fails with `ReplayError` as soon as the
@@ -35,7 +35,7 @@ from pydantic_ai.models.wrapper import WrapperModel
 from pydantic_ai.profiles import ModelProfile
 from pydantic_ai.settings import ModelSettings
 
-from specloom.agent.redact import Redactor
+from specloom.core.redact import Redactor
 from specloom.models.errors import ModelCallError, ReplayError
 from specloom.models.usage import UsageTotals
 from specloom.models.whole_answer import WholeAnswerModel

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from specloom import jsontext
+from specloom.core import jsontext
 from specloom.spec.files import write_atomic
 
 MANIFEST_PATH = ".kiro/specloom/manifest.json"

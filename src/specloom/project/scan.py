@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from specloom import jsontext
-from specloom.repository import git_listed_files
+from specloom.core import jsontext
+from specloom.core.repository import git_listed_files
 from specloom.spec.source import read_bounded
 
 MAX_FILES = 200_000

@@ -15,6 +15,8 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from specloom.core.diagnostic import Diagnostic
+from specloom.core.rule import Severity
 from specloom.quality import glossary
 from specloom.quality.consistency import (
     Emit,
@@ -22,10 +24,8 @@ from specloom.quality.consistency import (
     check_requirements_numbering,
     check_tasks,
 )
-from specloom.quality.diagnostic import Diagnostic
 from specloom.quality.ears import parse_ears
 from specloom.quality.registry import all_rules
-from specloom.quality.rule import Severity
 from specloom.quality.settings import CheckSettings
 from specloom.quality.smells import find_smells
 from specloom.quality.suppression import NONE, Suppressions, find_suppressions

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from specloom.quality.rule import Rule, Severity
+from specloom.core.rule import Rule, Severity
 from specloom.spec.design import EXPECTED_SECTIONS, DesignDoc
 from specloom.spec.markdown import Ref
 from specloom.spec.requirements import RequirementsDoc

@@ -23,13 +23,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from specloom.core.rule import Rule, Severity, TextFinding
 from specloom.quality.lexicon import (
     EARS_CLAUSE_KINDS,
     SHALL_SUBSTITUTES,
     lower_keeping_offsets,
     word_pattern,
 )
-from specloom.quality.rule import Rule, Severity, TextFinding
 
 #: Every value `EarsResult.pattern` can take.
 PATTERNS: tuple[str, ...] = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from specloom.quality.rule import Rule, Severity
+from specloom.core.rule import Rule, Severity
 
 RULES: tuple[Rule, ...] = (
     Rule("A013", "undefined-system-name", "ambiguity", Severity.WARNING,

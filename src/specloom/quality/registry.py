@@ -5,23 +5,36 @@ from __future__ import annotations
 import dataclasses
 from functools import cache
 
-from specloom.quality.rule import Rule
+from specloom.core.rule import Rule
 from specloom.quality.tiers import precision_of, tier_of
+
+ENTRY_POINT_GROUP = "specloom.rules"
+FAMILIES = ("structure", "ears", "smells", "glossary", "consistency", "trace", "steering", "mcp",
+            "hooks")  # the order `rules` lists them in; a plug-in family comes after
+
+
+class RegistryError(RuntimeError):
+    """The rule families are not registered: specloom's install metadata is missing."""
 
 
 @cache
 def all_rules() -> dict[str, Rule]:
-    from specloom.agent.hooks import rules as hook_rules
-    from specloom.context import rules as steering_rules
-    from specloom.mcp_client import rules as mcp_rules
-    from specloom.quality import consistency, ears, glossary, smells, structure
-    from specloom.trace import rules as trace_rules
+    """Every registered rule by code, with its tier and measured precision. Families register
+    through the `specloom.rules` entry point group (pyproject.toml), as ruff's plug-ins would,
+    so this engine imports none of them."""
+    from importlib.metadata import entry_points
 
+    found = {point.name: point for point in entry_points(group=ENTRY_POINT_GROUP)}
+    missing = [name for name in FAMILIES if name not in found]
+    if missing:
+        raise RegistryError(
+            f"specloom's rule families {', '.join(missing)} are not registered (entry point "
+            f"group {ENTRY_POINT_GROUP!r}); reinstall specloom: pip install -e . or "
+            "bash scripts/setup.sh")
+    order = [*FAMILIES, *sorted(set(found) - set(FAMILIES))]
     rules: dict[str, Rule] = {}
-    for module_rules in (structure.RULES, ears.RULES, smells.RULES, glossary.RULES,
-                         consistency.RULES, trace_rules.RULES, steering_rules.RULES,
-                         mcp_rules.RULES, hook_rules.RULES):
-        for rule in module_rules:
+    for name in order:
+        for rule in found[name].load():
             precision, judged = precision_of(rule.code)
             rules[rule.code] = dataclasses.replace(
                 rule, tier=tier_of(rule.code), precision=precision, judged=judged)

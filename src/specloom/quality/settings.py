@@ -11,16 +11,12 @@ its keys win. A `--select` on the command line replaces the files' whole selecti
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from specloom.quality.rule import Severity
-
-
-class SettingsError(Exception):
-    """Invalid configuration; the message names the file and the fix."""
+from specloom.core.config_files import SettingsError, pyproject_table, read_toml
+from specloom.core.rule import Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,15 +102,6 @@ def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> str | None:
     return best
 
 
-def pyproject_table(root: Path) -> tuple[dict[str, Any], Path | None]:
-    """`[tool.specloom]` of the workspace's pyproject.toml ({} and None when there is none)."""
-    pyproject = root / "pyproject.toml"
-    if not pyproject.is_file():
-        return {}, None
-    table = _read_toml(pyproject).get("tool", {}).get("specloom")
-    return (table, pyproject) if isinstance(table, dict) else ({}, None)
-
-
 def load_settings(root: Path) -> CheckSettings:
     """Settings for the workspace at `root`; missing files mean defaults."""
     merged: dict[str, Any] = {}
@@ -125,20 +112,10 @@ def load_settings(root: Path) -> CheckSettings:
         sources.append(str(pyproject))
     kiro_settings = root / ".kiro" / "settings" / "specloom.toml"
     if kiro_settings.is_file():
-        data = _read_toml(kiro_settings)
+        data = read_toml(kiro_settings)
         merged.update(data.get("check", data) if isinstance(data.get("check"), dict) else data)
         sources.append(str(kiro_settings))
     return _settings_from(merged, " and ".join(sources) or "defaults", tuple(sources))
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: invalid TOML: {exc}; fix the syntax on that line") from None
-    except OSError as exc:
-        raise SettingsError(f"{path}: cannot read: {exc.strerror}") from None
 
 
 def _settings_from(table: dict[str, Any], where: str, sources: tuple[str, ...]) -> CheckSettings:

@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from specloom.core.rule import Rule, Severity, TextFinding
 from specloom.quality import lexicon
 from specloom.quality.ears import shall_substitute_span
-from specloom.quality.rule import Rule, Severity, TextFinding
 
 RULES: tuple[Rule, ...] = (
     Rule(

@@ -5,7 +5,7 @@ The parsers report these as `Problem`s; this module only describes them for `spe
 
 from __future__ import annotations
 
-from specloom.quality.rule import Rule, Severity
+from specloom.core.rule import Rule, Severity
 
 RULES: tuple[Rule, ...] = (
     Rule("S001", "unreadable-file", "structure", Severity.ERROR,

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from specloom import jsontext
+from specloom.core import jsontext
 from specloom.spec.source import Problem
 
 WORKFLOW_TYPES = ("requirements-first", "design-first", "fast-task")

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from specloom import jsontext
+from specloom.core import jsontext
 from specloom.spec.loader import Spec
 from specloom.spec.requirements import Criterion
 from specloom.spec.source import read_text_bounded

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from specloom.quality.diagnostic import Diagnostic
+from specloom.core.diagnostic import Diagnostic
 from specloom.spec.workspace import Workspace
 from specloom.trace.anchors import AnchorChange, AnchorFinder
 from specloom.trace.fingerprints import FingerprintStore, fingerprint

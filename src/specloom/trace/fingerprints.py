@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from specloom import jsontext
+from specloom.core import jsontext
 from specloom.spec.files import write_atomic
 from specloom.trace.anchors import Anchor
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from specloom import jsontext
+from specloom.core import jsontext
 from specloom.spec.files import write_atomic
 from specloom.trace.fingerprints import StoreError
 
@@ -108,7 +108,7 @@ def _entry(spec: str, task: str, raw: dict[str, Any]) -> ForcedEntry:
 
 def forcing_user(root: Path) -> str:
     """Who is forcing: `git config user.name`, else $USER (or $USERNAME, $LOGNAME)."""
-    from specloom.gitrun import GitRunError, run_git
+    from specloom.core.gitrun import GitRunError, run_git
 
     try:
         result = run_git(root, "config", "user.name", timeout=30)

@@ -1,6 +1,6 @@
 """The few git queries trace needs, run as subprocesses; no git means None, not an error.
 
-Every query goes through `specloom.gitrun.run_git`: the inspected repository's config cannot
+Every query goes through `specloom.core.gitrun.run_git`: the inspected repository's config cannot
 make these read-only queries run a program (fsmonitor, filters, textconv, external diff, ...).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from specloom.gitrun import GitRunError, run_git
+from specloom.core.gitrun import GitRunError, run_git
 
 
 class GitError(Exception):

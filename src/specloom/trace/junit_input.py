@@ -14,15 +14,21 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from specloom.trace.pytest_plugin import falsifying_example
 
-if TYPE_CHECKING:
-    from specloom.trace.runner import TestResult
-
 MAX_MESSAGE = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class TestResult:
+    key: str
+    outcome: str  # passed, failed, error, skipped, not-run
+    message: str = ""
+    duration: float = 0.0
+    falsifying_example: str | None = None
 
 
 def parse_junit(path: Path) -> tuple[list[TestResult], str | None]:
@@ -43,8 +49,6 @@ def parse_junit(path: Path) -> tuple[list[TestResult], str | None]:
 
 
 def _case_result(case: ET.Element) -> TestResult:
-    from specloom.trace.runner import TestResult
-
     key = f"{case.get('classname', '')}::{case.get('name', '')}"
     outcome, message, example = "passed", "", None
     for child in case:

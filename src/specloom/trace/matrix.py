@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from specloom.quality.diagnostic import Diagnostic
+from specloom.core.diagnostic import Diagnostic
 from specloom.spec.loader import Spec, load_spec
 from specloom.spec.requirements import Criterion
 from specloom.spec.workspace import Workspace

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from specloom import __version__
-from specloom.quality.diagnostic import Diagnostic
+from specloom.core.diagnostic import Diagnostic
 from specloom.trace.links import Link, ScanProblem
 
 SCHEMA_VERSION = 1

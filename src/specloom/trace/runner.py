@@ -31,9 +31,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from specloom import jsontext
+from specloom.core import jsontext
 from specloom.trace.environment import Interpreter, find_interpreter
-from specloom.trace.junit_input import parse_junit
+from specloom.trace.junit_input import TestResult, parse_junit
 
 PLUGIN_MODULE = "_specloom_verify_plugin"
 MAX_OUTPUT = 20_000  # characters of a failed run's output kept in its error (head and tail)
@@ -41,13 +41,6 @@ NO_PYTEST = re.compile(r"No module named '?pytest'?\s*$", re.MULTILINE)
 PYTEST, COMMAND, JUNIT_FILE = "pytest", "command", "junit-file"
 
 
-@dataclass(frozen=True, slots=True)
-class TestResult:
-    key: str
-    outcome: str  # passed, failed, error, skipped, not-run
-    message: str = ""
-    duration: float = 0.0
-    falsifying_example: str | None = None
 
 
 @dataclass(slots=True)

@@ -165,7 +165,7 @@ def check_task_done(workspace: Workspace, spec: str, task_id: str, *, timeout: f
 
 def configured_test_command(root: Path) -> str | None:
     """`[tool.specloom] test-command` (for non-Python linked tests), if set."""
-    from specloom.quality.settings import SettingsError, pyproject_table
+    from specloom.core.config_files import SettingsError, pyproject_table
 
     table, pyproject = pyproject_table(root)
     value = table.get("test-command")

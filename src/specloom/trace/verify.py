@@ -14,20 +14,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from specloom.quality.diagnostic import Diagnostic
+from specloom.core.diagnostic import Diagnostic
 from specloom.spec.tasks import TaskStatus
 from specloom.spec.workspace import Workspace
 from specloom.trace.anchors import AnchorFinder
 from specloom.trace.environment import find_interpreter
 from specloom.trace.fingerprints import FingerprintStore, Verified, fingerprint
 from specloom.trace.gitinfo import head_commit
-from specloom.trace.junit_input import pytest_cases
+from specloom.trace.junit_input import TestResult, pytest_cases
 from specloom.trace.links import Link
 from specloom.trace.matrix import CriterionTrace, SpecTrace, TraceReport, build_trace, diagnostic
 from specloom.trace.rules import RULES
 from specloom.trace.runner import (
     RunOutcome,
-    TestResult,
     collection_summary,
     read_junit,
     run_command,

@@ -24,7 +24,8 @@ from pydantic_ai.messages import (
 from pydantic_ai.models import Model
 from pydantic_ai.settings import ModelSettings
 
-from specloom.quality.diagnostic import Diagnostic
+from specloom.core.diagnostic import Diagnostic
+from specloom.models.phase_stream import request_text
 from specloom.quality.settings import CheckSettings
 from specloom.spec.files import replace_if_unchanged, write_atomic
 from specloom.spec.source import read_text_bounded
@@ -32,8 +33,8 @@ from specloom.spec.workspace import Workspace
 from specloom.workflows import prompts
 from specloom.workflows.documents import Candidate, extract_document, judge
 from specloom.workflows.grammars import grammar_for
-from specloom.workflows.modelcall import request_text
 from specloom.workflows.phases import Phase, Workflow, earlier_phases, phase_file
+from specloom.workflows.state import NO_IDEA
 
 PhaseProgress = Callable[[Phase, int, int], None]
 """Called while the model writes: (phase, characters so far, output tokens so far)."""
@@ -122,7 +123,9 @@ def generate_phase(authoring: Authoring, phase: Phase) -> PhaseOutcome:
         from specloom.drafting.offline import draft_offline
 
         before = _on_disk(authoring, phase)
-        drafted = draft_offline(authoring, phase, known_idea(authoring))
+        drafted = draft_offline(authoring.spec_dir, authoring.spec_name, phase,
+                                known_idea(authoring), authoring.model,
+                                _progress_for(authoring, phase))
         if drafted is not None:
             candidate = judge(authoring.workspace, authoring.spec_name, phase, drafted,
                               authoring.settings, known_idea(authoring))
@@ -189,8 +192,6 @@ def draft_with_repairs(authoring: Authoring, phase: Phase,
 
 def known_idea(authoring: Authoring) -> str | None:
     """The user's idea, or None when the spec recorded none (then nothing is off-topic)."""
-    from specloom.workflows.flow import NO_IDEA
-
     return None if authoring.idea in ("", NO_IDEA) else authoring.idea
 
 

@@ -12,9 +12,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from specloom.core.diagnostic import Diagnostic
+from specloom.core.rule import Severity
 from specloom.quality.check import check_workspace
-from specloom.quality.diagnostic import Diagnostic
-from specloom.quality.rule import Severity
 from specloom.quality.settings import CheckSettings
 from specloom.spec.design import parse_design
 from specloom.spec.requirements import parse_requirements

@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic_ai.models import Model
 
-from specloom.quality.diagnostic import Diagnostic
-from specloom.quality.rule import Severity
+from specloom.core.diagnostic import Diagnostic
+from specloom.core.rule import Severity
 from specloom.quality.settings import CheckSettings
 from specloom.spec.files import write_atomic
 from specloom.spec.loader import Spec, load_spec
@@ -43,12 +43,12 @@ from specloom.workflows.naming import validate_spec_name
 from specloom.workflows.phases import Phase, Workflow, phase_file, phase_order
 from specloom.workflows.state import (
     CONFIG_FILE,
+    NO_IDEA,
     ConfigFileError,
     new_config_text,
 )
 
 MAX_IDEA_CHARS = 20_000
-NO_IDEA = "(no idea was recorded for this spec; work from the documents below)"
 
 
 class AuthoringError(ValueError):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from specloom.quality.diagnostic import Diagnostic
+from specloom.core.diagnostic import Diagnostic
 
 Choice = Literal["approve", "feedback", "edited", "stop"]
 QUESTION = "[a]pprove, [f]eedback, [e]dit in $EDITOR, [s]top and review later: "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from specloom.quality.diagnostic import Diagnostic
+from specloom.core.diagnostic import Diagnostic
 from specloom.workflows.phases import Phase, phase_file
 
 SYSTEM_INSTRUCTIONS = """\

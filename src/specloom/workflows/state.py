@@ -20,6 +20,8 @@ from specloom.workflows.phases import Workflow, kiro_config_values
 CONFIG_FILE = ".config.kiro"
 SPECLOOM_KEY = "specloom"
 
+NO_IDEA = "(no idea was recorded for this spec; work from the documents below)"
+
 
 def specloom_block(config: SpecConfig) -> dict[str, Any]:
     """The `"specloom"` object of a `.config.kiro` (empty when absent or not an object)."""

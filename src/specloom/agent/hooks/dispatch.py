@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from specloom.agent.hooks.model import Hook, HookEvent, HookOutcome
 from specloom.agent.os_sandbox import SandboxConfig, SandboxSettingsError, SandboxUnavailable
 from specloom.agent.process import NOT_RUN, kill_group, start_shell
-from specloom.agent.redact import Redactor
+from specloom.core.redact import Redactor
 from specloom.spec.workspace import Workspace
 
 MAX_HOOK_OUTPUT = 20_000

@@ -17,10 +17,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from specloom import jsontext
 from specloom.agent.hooks.model import DEFAULT_TIMEOUT, EVENTS, TOOL_TYPES, Hook
-from specloom.quality.diagnostic import Diagnostic
-from specloom.quality.rule import Severity
+from specloom.core import jsontext
+from specloom.core.diagnostic import Diagnostic
+from specloom.core.rule import Severity
 from specloom.spec.workspace import Workspace
 
 _EVENT_NAMES = {e.lower(): e for e in EVENTS} | {

@@ -5,7 +5,7 @@ The loader reports these as diagnostics; this module only describes them for `sp
 
 from __future__ import annotations
 
-from specloom.quality.rule import Rule, Severity
+from specloom.core.rule import Rule, Severity
 
 RULES: tuple[Rule, ...] = (
     Rule("H001", "invalid-hook-json", "hooks", Severity.ERROR,

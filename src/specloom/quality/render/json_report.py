@@ -9,9 +9,9 @@ import json
 from typing import Any
 
 from specloom import __version__
+from specloom.core.rule import Severity
 from specloom.quality.check import CheckReport
 from specloom.quality.registry import all_rules
-from specloom.quality.rule import Severity
 
 SCHEMA_VERSION = 1
 

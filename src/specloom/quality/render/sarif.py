@@ -10,9 +10,9 @@ import json
 from typing import Any
 
 from specloom import __version__
+from specloom.core.rule import Severity
 from specloom.quality.check import CheckReport
 from specloom.quality.registry import all_rules
-from specloom.quality.rule import Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from specloom.core.diagnostic import Diagnostic
+from specloom.core.rule import Severity
 from specloom.quality.check import CheckReport
-from specloom.quality.diagnostic import Diagnostic
-from specloom.quality.rule import Severity
 
 COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 

@@ -34,8 +34,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from specloom import jsontext
-from specloom.models.providers import KEY_VARIABLES
+from specloom.core import jsontext
+
+#: Environment variables that hold provider credentials (the model layer reads them too).
+KEY_VARIABLES = (
+    "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GOOGLE_API_KEY", "GEMINI_API_KEY", "SPECLOOM_API_KEY",
+    "OLLAMA_API_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_BEARER_TOKEN_BEDROCK",
+)
 
 SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL", re.IGNORECASE)
 MIN_SECRET_LENGTH = 4  # shorter values ("1", "yes") would redact ordinary text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from specloom.quality.rule import Severity
+from specloom.core.rule import Severity
 
 
 @dataclass(frozen=True, slots=True)

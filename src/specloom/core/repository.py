@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from specloom.gitrun import GitRunError, run_git
+from specloom.core.gitrun import GitRunError, run_git
 
 
 def git_listed_files(folder: Path, timeout: float = 60) -> list[str] | None:

@@ -1,0 +1,1 @@
+"""Use cases shared by the adapters (CLI, MCP server, dashboard): they parse, call, render."""
