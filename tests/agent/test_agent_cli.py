@@ -12,6 +12,7 @@ import pytest
 
 from specloom.cli import agent_cmds
 from specloom.cli.errors import CliError
+from specloom.core.errors import SpecloomError
 
 
 def run(root: Path, *argv: str) -> int:
@@ -47,7 +48,7 @@ def test_checkpoint_commands(root: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert run(root, "checkpoint", "list", "--json") == 0
     labels = [c["label"] for c in json.loads(capsys.readouterr().out)["checkpoints"]]
     assert labels[-1] == "first" and labels[0].startswith("before restoring")
-    with pytest.raises(CliError, match="no checkpoint"):
+    with pytest.raises(SpecloomError, match="no checkpoint"):
         run(root, "checkpoint", "diff", "nope")
 
 

@@ -12,7 +12,7 @@ from pydantic_ai.models import Model
 from run_kit import GOOD_ADD, Script, implement, make_project, paths
 
 from specloom.cli import run_cmds
-from specloom.cli.errors import CliError
+from specloom.core.errors import SpecloomError
 
 
 class FakeSession:
@@ -100,6 +100,6 @@ def test_run_text_output_and_exit_code_when_not_verified(
 def test_unknown_spec_is_a_usage_error(tmp_path: Path, session: FakeSession) -> None:
     root, _home = paths(tmp_path)
     make_project(root)
-    with pytest.raises(CliError, match="no spec 'nope'"):
+    with pytest.raises(SpecloomError, match="no spec 'nope'"):
         run_cli(root, ["run", "nope"])
     assert session.closed

@@ -111,7 +111,7 @@ def test_unknown_key_lists_every_known_key(shelf: Path,
     add_tool_table(shelf, "bogus = 1")
     code, output = run(capsys, shelf, "check")
     assert code == 2
-    assert "pyproject.toml: unknown key(s) bogus" in output
+    assert "pyproject.toml: [tool.specloom] bogus: unknown key" in output
     assert "run-test-command" in output and "test-command" in output
 
 
@@ -146,9 +146,9 @@ def test_new_with_a_bad_model_leaves_no_half_made_spec(shelf: Path,
 
 
 @pytest.mark.parametrize(("body", "fragment"), [
-    ("commands = 5", "[tool.specloom.commands]: must be a table"),
-    ('commands = {allow = "pytest"}', "'allow' must be a list of glob patterns"),
-    ("run-test-command = 5", "run-test-command must be a non-empty string"),
+    ("commands = 5", "[tool.specloom] commands: must be a table"),
+    ('commands = {allow = "pytest"}', "[tool.specloom.commands] allow: must be a list of glob"),
+    ("run-test-command = 5", "run-test-command: must be a non-empty string"),
 ])
 def test_run_rejects_bad_settings_before_touching_a_task(shelf: Path, body: str, fragment: str,
                                                          capsys: pytest.CaptureFixture[str]

@@ -3,7 +3,6 @@ suggestions for typos, truthful repair summaries and a live progress line."""
 
 from __future__ import annotations
 
-import argparse
 import io
 import subprocess
 from pathlib import Path
@@ -85,7 +84,7 @@ def test_the_progress_line_counts_tokens_over_calls_with_rate_and_time(
     monkeypatch.setattr(author_cmds.sys, "stderr", err)
     clock = iter([100.0, 101.0, 102.0, 104.0])
     monkeypatch.setattr(author_cmds.time, "monotonic", lambda: next(clock))
-    session = author_cmds._Session(argparse.Namespace(), None, "new")
+    session = author_cmds.ProgressLine()
     session.tty = True
     session.progress("requirements", 0, 0)
     session.progress("requirements", 40, 10)

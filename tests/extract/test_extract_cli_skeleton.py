@@ -10,6 +10,7 @@ import pytest
 from extract_shop_project import run_cli, write_project
 
 from specloom.cli.errors import CliError
+from specloom.core.errors import SpecloomError
 from specloom.core.rule import Severity
 from specloom.extract.draft import cited_facts
 from specloom.quality.check import check_workspace
@@ -68,7 +69,7 @@ def test_refuses_a_person_written_spec(shop: Path) -> None:
     folder = shop / ".kiro/specs/shop"
     folder.mkdir()
     (folder / "requirements.md").write_text("# Requirements\n")
-    with pytest.raises(CliError, match="not extracted by specloom"):
+    with pytest.raises(SpecloomError, match="not extracted by specloom"):
         run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm", "--force")
     assert (folder / "requirements.md").read_text() == "# Requirements\n"
 
@@ -77,30 +78,38 @@ def test_refuses_a_person_written_spec(shop: Path) -> None:
 def test_replacing_an_extracted_spec_needs_force(shop: Path) -> None:
     run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm")
     spec_id = json.loads((shop / ".kiro/specs/shop/.config.kiro").read_text())["specId"]
-    with pytest.raises(CliError, match="--force"):
+    with pytest.raises(SpecloomError, match="--force"):
         run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm")
     assert run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm", "--force") == 0
     config = json.loads((shop / ".kiro/specs/shop/.config.kiro").read_text())
     assert config["specId"] == spec_id
     config["specloom"]["reviewed"] = True
     (shop / ".kiro/specs/shop/.config.kiro").write_text(json.dumps(config))
-    with pytest.raises(CliError, match="reviewed by a person"):
+    with pytest.raises(SpecloomError, match="reviewed by a person"):
         run_cli(shop, str(shop / "shop"), "--name", "shop", "--no-llm", "--force")
 
 
 @pytest.mark.req("extract-from-code", "5.6")
 def test_bad_name_and_missing_path(shop: Path) -> None:
-    with pytest.raises(CliError, match="kebab-case"):
+    with pytest.raises(SpecloomError, match="kebab-case"):
         run_cli(shop, str(shop / "shop"), "--name", "Shop Spec", "--no-llm")
-    with pytest.raises(CliError, match="no such file"):
+    with pytest.raises(SpecloomError, match="no such file"):
         run_cli(shop, str(shop / "nowhere"), "--name", "shop", "--no-llm")
 
 
 @pytest.mark.req("extract-from-code", "5.4")
-def test_model_layer_missing_suggests_no_llm(shop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(__import__("sys").modules, "specloom.models.session", None)
-    with pytest.raises(CliError, match="--no-llm"):
+def test_a_model_that_cannot_be_opened_suggests_no_llm(shop: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from specloom.models import session
+    from specloom.models.errors import ModelConfigError
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise ModelConfigError("the openai provider needs an API key: set OPENAI_API_KEY")
+
+    monkeypatch.setattr(session, "open_model_session", refuse)
+    with pytest.raises(CliError, match=r"OPENAI_API_KEY[\s\S]*--no-llm") as refused:
         run_cli(shop, str(shop / "shop"), "--name", "shop")
+    assert refused.value.exit_code == 2
     assert not (shop / ".kiro/specs/shop").exists()
 
 

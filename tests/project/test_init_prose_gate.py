@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -84,14 +82,10 @@ class ScriptedSession:
 
 
 def use_session(monkeypatch: pytest.MonkeyPatch, session: ScriptedSession) -> None:
-    """Replace the model layer's session opener (and its error types) for one test."""
-    errors = types.ModuleType("specloom.models.errors")
-    errors.ModelConfigError = type("ModelConfigError", (Exception,), {})  # type: ignore[attr-defined]
-    errors.ModelCallError = type("ModelCallError", (Exception,), {})  # type: ignore[attr-defined]
-    sessions = types.ModuleType("specloom.models.session")
-    sessions.open_model_session = lambda *a, **k: session  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "specloom.models.errors", errors)
-    monkeypatch.setitem(sys.modules, "specloom.models.session", sessions)
+    """Replace the model layer's session opener for one test."""
+    from specloom.models import session as sessions
+
+    monkeypatch.setattr(sessions, "open_model_session", lambda *a, **k: session)
 
 
 def steering(root: Path) -> str:

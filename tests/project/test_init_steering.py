@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -137,20 +135,11 @@ def test_init_never_overwrites_a_hand_written_file(tmp_path: Path,
 
 
 def fake_model_layer(monkeypatch: pytest.MonkeyPatch, opener: Any) -> None:
-    errors = types.ModuleType("specloom.models.errors")
+    from specloom.models import session
+    from specloom.models.errors import ModelConfigError
 
-    class ModelConfigError(Exception):
-        pass
-
-    class ModelCallError(Exception):
-        pass
-
-    errors.ModelConfigError = ModelConfigError  # type: ignore[attr-defined]
-    errors.ModelCallError = ModelCallError  # type: ignore[attr-defined]
-    session = types.ModuleType("specloom.models.session")
-    session.open_model_session = lambda *a, **k: opener(ModelConfigError, *a, **k)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "specloom.models.errors", errors)
-    monkeypatch.setitem(sys.modules, "specloom.models.session", session)
+    monkeypatch.setattr(session, "open_model_session",
+                        lambda *a, **k: opener(ModelConfigError, *a, **k))
 
 
 class FakeSession:

@@ -101,7 +101,7 @@ def test_a_typo_in_the_files_is_an_error_even_under_a_command_line_select(
 @pytest.mark.parametrize(("content", "expected"), [
     ('[tool.specloom]\nselect = "A001"\n', "must be a list"),
     ('[tool.specloom]\nfail-on = "fatal"\n', "unknown severity"),
-    ('[tool.specloom]\nselec = ["A"]\n', "unknown key(s) selec"),
+    ('[tool.specloom]\nselec = ["A"]\n', "selec: unknown key; did you mean 'select'?"),
     ("[tool.specloom\n", "invalid TOML"),
 ])
 def test_bad_settings_name_the_file_and_the_fix(make_workspace: MakeWorkspace, content: str,

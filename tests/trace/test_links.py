@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from trace_helpers import git_commit_all, run_cli, spec_files, write_files
 
+from python_links_reference import reference_links
 from specloom.trace.fingerprints import FingerprintStore, Verified, fingerprint
 from specloom.trace.generic_scan import scan_generic
 from specloom.trace.matrix import build_trace
-from specloom.trace.python_fast import scan_python_fast
-from specloom.trace.python_scan import scan_python, scan_python_exact
+from specloom.trace.python_scan import scan_python
 from specloom.trace.scan import scan_links
 
 MARKERS = '''\
@@ -127,11 +127,27 @@ test("rejects out of stock", () => {
 
 def test_unparsable_python_is_a_problem_not_a_crash() -> None:
     source = 'import pytest\n\n@pytest.mark.req("cart", "1.1")\ndef test_x(:\n    pass\n'
-    links, problems = scan_python_exact("tests/test_bad.py", source)
+    links, problems = scan_python("tests/test_bad.py", source)
     assert problems and problems[0].line == 4
     assert "cannot parse" in problems[0].message
     assert [(link.criterion, link.nodeid) for link in links] == [
         ("1.1", "tests/test_bad.py::test_x")]
+
+
+def test_a_line_that_cannot_be_tokenized_is_skipped_and_reported() -> None:
+    source = ("syntax error(:\nimport pytest\n\n\nclass TestCart:\n"
+              "    @pytest.mark.req('cart', '1.1')\n    def test_add(self):\n"
+              "        x = 'never closed\n\n\n# specloom: cart 1.2\ndef test_other():\n"
+              "    pass\n")
+    links, problems = scan_python("tests/test_cart.py", source)
+    assert [(link.criterion, link.nodeid) for link in links] == [
+        ("1.1", "tests/test_cart.py::TestCart::test_add"),
+        ("1.2", "tests/test_cart.py::test_other")]
+    assert [(p.line, "cannot parse" in p.message) for p in problems] == [(1, True), (8, True)]
+    unclosed = 'X = """never closed\n# specloom: cart 1.1\ndef f():\n    pass\n'
+    links, problems = scan_python("src/a.py", unclosed)  # the line heuristic reads the rest
+    assert [(link.criterion, link.symbol) for link in links] == [("1.1", "f")]
+    assert "line heuristic" in problems[0].message
 
 
 @pytest.mark.req("traceability", "1.6")
@@ -287,19 +303,39 @@ async def fetch():
 }
 
 
-@pytest.mark.parametrize("path", sorted(FAST_SHAPES))
-def test_fast_scanner_agrees_with_ast(path: str) -> None:
-    text = FAST_SHAPES[path]
-    fast = scan_python_fast(path, text, path.startswith("tests/"))
-    exact, problems = scan_python_exact(path, text)
-    assert fast is not None and problems == []
-    assert sorted(fast, key=repr) == sorted(exact, key=repr)
+MULTI_LINE_MARKER = '@pytest.mark.req(\n    "cart", "1.1")\ndef test_x():\n    pass\n'
 
 
-def test_fast_scanner_defers_unusual_shapes_to_ast() -> None:
-    assert scan_python_fast("tests/test_m.py", MARKERS, True) is None  # pytestmark, class marker
-    multi_line = '@pytest.mark.req(\n    "cart", "1.1")\ndef test_x():\n    pass\n'
-    assert scan_python_fast("tests/test_x.py", multi_line, True) is None
+@pytest.mark.parametrize(("path", "text"), [*sorted(FAST_SHAPES.items()),
+                                            ("tests/test_m.py", MARKERS),
+                                            ("tests/test_x.py", MULTI_LINE_MARKER)])
+def test_the_token_reader_agrees_with_ast(path: str, text: str) -> None:
+    links, problems = scan_python(path, text)
+    assert links and problems == []
+    assert sorted(links, key=repr) == sorted(reference_links(path, text), key=repr)
+
+
+QUOTE_TRAPS = '''\
+VALUE = "\\"# specloom: cart 1.1"
+DATA = b"""
+# specloom: cart 1.2
+"""
+
+
+def f():
+    if VALUE:
+        """specloom: cart 1.3"""
+    return 1  # it's specloom: cart 2.1
+'''
+
+
+@pytest.mark.req("traceability", "1.5")
+def test_tokens_not_quote_counting_decide_what_is_a_comment() -> None:
+    """An escaped quote before '#', a '#' line in a bytes literal, a string after `if ...:`
+    (not a docstring), a quote inside the comment itself: the tokens get each one right."""
+    links, problems = scan_python("src/gen.py", QUOTE_TRAPS)
+    assert problems == []
+    assert [(link.criterion, link.symbol, link.line) for link in links] == [("2.1", "f", 10)]
 
 
 STRING_DATA = """\
@@ -319,11 +355,10 @@ def real():
 
 @pytest.mark.req("traceability", "1.5")
 def test_tags_inside_ordinary_strings_are_not_links() -> None:
-    fast = scan_python_fast("src/data.py", STRING_DATA, False)
-    exact, _ = scan_python_exact("src/data.py", STRING_DATA)
-    assert fast is not None
-    assert [(link.criterion, link.symbol) for link in fast] == [("3.1", "real")]
-    assert sorted(fast, key=repr) == sorted(exact, key=repr)
+    links, problems = scan_python("src/data.py", STRING_DATA)
+    assert problems == []
+    assert [(link.criterion, link.symbol) for link in links] == [("3.1", "real")]
+    assert links == reference_links("src/data.py", STRING_DATA)
 
 
 @pytest.mark.req("traceability", "2.3")

@@ -23,6 +23,8 @@ class FakeSession:
     scripted: ScriptedModel
     is_local: bool = False
     closed: bool = False
+    name: str = "scripted"
+    run_id: str = "run-scripted"
 
     @property
     def model(self) -> object:

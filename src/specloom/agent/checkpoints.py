@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from specloom.agent.shadowgit import ShadowGit, ShadowGitError
+from specloom.core.errors import SpecloomError
 from specloom.spec.files import write_atomic
 from specloom.spec.workspace import Workspace
 
@@ -23,7 +24,7 @@ REF = "refs/heads/checkpoints"
 SHORT = 12
 
 
-class CheckpointError(Exception):
+class CheckpointError(SpecloomError):
     """An unknown checkpoint id, or git failed; the message says what to do."""
 
 

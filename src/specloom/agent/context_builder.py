@@ -22,6 +22,7 @@ from pathlib import Path
 from specloom.agent.repo_map import RepoMap, RepoMapper
 from specloom.context.steering import SteeringSelection, render_steering, select_steering
 from specloom.context.tokens import estimate_tokens
+from specloom.core.errors import SpecloomError
 from specloom.spec.loader import Spec, load_spec
 from specloom.spec.tasks import Task
 from specloom.spec.workspace import Workspace
@@ -41,7 +42,7 @@ You are implementing ONE task of the spec "{spec}" in this repository, using the
 """
 
 
-class TaskContextError(Exception):
+class TaskContextError(SpecloomError):
     """The spec or task cannot be read; the message names the file and what to do."""
 
 

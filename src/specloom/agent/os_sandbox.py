@@ -10,8 +10,9 @@ are hidden; the network is off (a private loopback only) unless `[tool.specloom]
 sandbox-network = true`; processes live in their own PID, IPC and UTS namespaces and die with
 specloom. When bwrap is missing or cannot create namespaces the command is not run (fail
 closed). Loosening is the user's decision, not the repository's: `SPECLOOM_SANDBOX=off` (or
-`=network`) in the environment opts out; the same request in a repository's pyproject.toml is
-refused unless the environment confirms it.
+`=network`) in the environment opts out; the same request in a repository's configuration
+files (pyproject.toml or .kiro/settings/specloom.toml) is refused unless the environment
+confirms it.
 """
 
 from __future__ import annotations
@@ -20,15 +21,17 @@ import contextlib
 import os
 import shutil
 import subprocess
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from specloom.core import process
+from specloom.core.errors import SpecloomError
 
 SANDBOX_KEY = "sandbox"
 NETWORK_KEY = "sandbox-network"
 ENV_KEY = "SPECLOOM_SANDBOX"  # the user's own switch; a repository cannot set it
 SHELL = "/bin/bash" if os.path.exists("/bin/bash") else "/bin/sh"
+_PROBE_TIMEOUT = 30.0  # seconds for bwrap to show it can create the namespaces
 # Read-only inside the sandbox when they exist: what runs or decides outside it later. Each is
 # bound onto itself, which makes it a mount point: the command can neither write it nor rename,
 # delete or replace it (EBUSY). `.kiro` is protected as a whole rather than its governing
@@ -50,11 +53,11 @@ INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubble
                 "unconfined)")
 
 
-class SandboxSettingsError(Exception):
+class SandboxSettingsError(SpecloomError):
     """Invalid sandbox settings; the message names the file and the fix."""
 
 
-class SandboxUnavailable(Exception):
+class SandboxUnavailable(SpecloomError):
     """bwrap is missing or cannot run here; the message says why and what to do."""
 
 
@@ -64,32 +67,23 @@ class SandboxConfig:
     network: bool = False
 
     @classmethod
-    def from_table(cls, table: Mapping[str, Any], where: str = "[tool.specloom]") -> SandboxConfig:
-        mode = table.get(SANDBOX_KEY, "on")
-        if mode not in ("on", "off"):
-            raise SandboxSettingsError(f'{where}: {SANDBOX_KEY} must be "on" or "off", '
-                                       f"not {mode!r}")
-        network = table.get(NETWORK_KEY, False)
-        if not isinstance(network, bool):
-            raise SandboxSettingsError(f"{where}: {NETWORK_KEY} must be true or false, "
-                                       f"not {network!r}")
-        return cls(mode == "on", network)
-
-    @classmethod
     def from_workspace(cls, root: Path) -> SandboxConfig:
-        """Read once, at the start of a run: `sandbox` and `sandbox-network` of [tool.specloom]."""
-        from specloom.core.config_files import SettingsError, pyproject_table
+        """Read once, at the start of a run: `sandbox` and `sandbox-network` (core.config
+        validates them and names the file and the key when they are bad)."""
+        from specloom.core.config import load_config
+        from specloom.core.config_files import SettingsError
 
         try:
-            table, pyproject = pyproject_table(root)
+            config = load_config(root)
         except SettingsError as exc:
             raise SandboxSettingsError(str(exc)) from None
-        asked = cls.from_table(table, f"{pyproject} [tool.specloom]")
-        return asked.confirmed_by(os.environ.get(ENV_KEY, ""), f"{pyproject}")
+        asked = cls(config.sandbox == "on", config.sandbox_network)
+        origin = config.origin(NETWORK_KEY if asked.enabled else SANDBOX_KEY)
+        return asked.confirmed_by(os.environ.get(ENV_KEY, ""), str(origin or root))
 
     def confirmed_by(self, env_value: str, where: str) -> SandboxConfig:
         """The repository is untrusted, so it may tighten the sandbox but never loosen it on
-        its own: `sandbox = "off"` or `sandbox-network = true` in its pyproject.toml take
+        its own: `sandbox = "off"` or `sandbox-network = true` in its configuration take
         effect only when the user says the same in the environment (`SPECLOOM_SANDBOX=off`
         or `SPECLOOM_SANDBOX=network`), which a cloned repository cannot set."""
         value = env_value.strip().lower()
@@ -191,10 +185,11 @@ def require_bwrap(config: SandboxConfig, root: Path) -> str:
     if bwrap is None:
         raise SandboxUnavailable("sandbox unavailable: bwrap (bubblewrap) is not installed, so "
                                  f"the command was not run; {INSTALL_HINT}")
+    command = [bwrap, *bwrap_arguments(root, config), "--", "/bin/true"]
     try:
-        probe = subprocess.run([bwrap, *bwrap_arguments(root, config), "--", "/bin/true"],
-                               stdin=subprocess.DEVNULL, capture_output=True, timeout=30,
-                               check=False)
+        probe = process.run(command, timeout=_PROBE_TIMEOUT, merge_stderr=False)
+        if probe.timed_out:
+            raise subprocess.TimeoutExpired(command, _PROBE_TIMEOUT)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SandboxUnavailable(f"sandbox unavailable: bwrap cannot start ({exc}); "
                                  f"the command was not run; {INSTALL_HINT}") from None

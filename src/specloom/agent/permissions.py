@@ -1,10 +1,11 @@
 """What the agent may do without asking: command allow/deny lists and supervised approval.
 
 Configuration comes from `[tool.specloom.commands]` in pyproject.toml and `[commands]` in
-`.kiro/settings/specloom.toml` (lists are merged). Patterns are shell-style globs matched against
-each simple command the line would run, as parsed by `specloom.agent.shell_policy` (wrappers
-and `bash -c` unwrapped, the program's path dropped); deny wins over allow, and a line is
-allowed only when every simple command in it is. What cannot be judged from the text is
+`.kiro/settings/specloom.toml`, merged as every setting is (core.config): a list set in
+specloom.toml replaces the same list of pyproject.toml. Patterns are shell-style globs matched
+against each simple command the line would run, as parsed by `specloom.agent.shell_policy`
+(wrappers and `bash -c` unwrapped, the program's path dropped); deny wins over allow, and a
+line is allowed only when every simple command in it is. What cannot be judged from the text is
 refused (or, in supervised mode, put to a person). The sandbox settings (`sandbox`,
 `sandbox-network` of `[tool.specloom]`) are read at the same moment. `Permissions` is read once
 when a run starts and is immutable: the agent editing pyproject.toml mid-run changes nothing
@@ -14,21 +15,21 @@ until the next run. This module decides and asks; it never runs commands or writ
 from __future__ import annotations
 
 import sys
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from specloom.agent.os_sandbox import SandboxConfig, SandboxSettingsError
 from specloom.agent.shell_policy import ShellPolicy
+from specloom.core.errors import SpecloomError
 from specloom.spec.workspace import Workspace
 
 Mode = Literal["autopilot", "supervised"]
 MODES: tuple[Mode, ...] = ("autopilot", "supervised")
 
 
-class PermissionsError(Exception):
+class PermissionsError(SpecloomError):
     """Invalid permissions configuration; the message names the file and what to fix."""
 
 
@@ -112,36 +113,13 @@ def terminal_approver(request: ApprovalRequest) -> bool:
 
 
 def load_command_lists(root: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(allow, deny) merged from pyproject.toml and .kiro/settings/specloom.toml."""
-    from specloom.core.config_files import SettingsError, pyproject_table
+    """(allow, deny) of the workspace configuration (core.config: pyproject.toml's
+    `[tool.specloom.commands]`, then `[commands]` of .kiro/settings/specloom.toml key by key)."""
+    from specloom.core.config import load_config
+    from specloom.core.config_files import SettingsError
 
-    tables: list[tuple[Any, str]] = []
     try:
-        table, pyproject = pyproject_table(root)
+        commands = load_config(root).commands
     except SettingsError as exc:
         raise PermissionsError(str(exc)) from None
-    if pyproject is not None:
-        tables.append((table.get("commands", {}), f"{pyproject} [tool.specloom.commands]"))
-    kiro = root / ".kiro" / "settings" / "specloom.toml"
-    if kiro.is_file():
-        try:
-            data = tomllib.loads(kiro.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
-            raise PermissionsError(f"{kiro}: cannot read: {exc}") from None
-        tables.append((data.get("commands", {}), f"{kiro} [commands]"))
-    allow: list[str] = []
-    deny: list[str] = []
-    for value, where in tables:
-        allow += _patterns(value, "allow", where)
-        deny += _patterns(value, "deny", where)
-    return tuple(allow), tuple(deny)
-
-
-def _patterns(table: Any, key: str, where: str) -> list[str]:
-    if not isinstance(table, dict):
-        raise PermissionsError(f"{where}: must be a table with allow = [...] and deny = [...]")
-    value = table.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise PermissionsError(f'{where}: {key!r} must be a list of glob patterns, '
-                               f'for example {key} = ["pytest*", "ruff *"]')
-    return [" ".join(v.split()) for v in value]
+    return commands.allow, commands.deny

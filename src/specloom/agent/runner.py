@@ -4,18 +4,16 @@ Before anything is read or written the model must be able to call tools (`requir
 a model without them (the embedded one) could neither edit a file nor run a command.
 
 For each task: a checkpoint snapshot, the preTaskExecution hook, `[-]` in tasks.md, the agent
-loop (a snapshot and an atomic run record after every turn; promptSubmit before, agentStop
-after, and another turn for each askAgent prompt), then the verification gate. `[x]` is set only
-when the agent reports done AND the verification passes: the task gate (trace/task_gate.py, the
-rule `specloom task` and the MCP server apply too: every cited criterion has linked tests that
-pass) and the project's test command. Anything else leaves the task `[-]` with the reason shown
-and recorded, except a task that failed (an exception, a failed model call) or was interrupted
-(Ctrl-C): its box, and a parent's box that followed it, go back to what they were before the
-task started. Checkpoint tasks only run the test command (verification.py).
-
-While the agent runs, the MCP servers configured in mcp.json are open and their tools are given
-to the model (mcp_tools.py), unless `RunOptions.mcp` is off; a server that fails is reported on
-the progress line and the task goes on without it.
+(conversation.py: a snapshot and an atomic run record after every turn; promptSubmit before,
+agentStop after, and another turn for each askAgent prompt), then the verification gate. `[x]`
+is set only when the agent reports done AND the verification passes: the task gate
+(trace/task_gate.py, the rule `specloom task` and the MCP server apply too: every cited
+criterion has linked tests that pass) and the project's test command. Anything else leaves the
+task `[-]` with the reason shown and recorded, except a task that failed (an exception, a failed
+model call) or was interrupted (Ctrl-C): its box, and a parent's box that followed it, go back
+to what they were before the task started (task_boxes.py). Checkpoint tasks only run the test
+command (verification.py). Which tasks run, and the options, outcomes and reports, are in
+run_types.py.
 
 The model can never set status: it has no tool for it, and its "done" is only a claim. Status
 changes go through `specloom.spec.task_status.set_task_status` and nothing else. This module
@@ -24,19 +22,26 @@ must not print; progress goes to the `progress` callback.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
-
-from pydantic import BaseModel, Field
 
 from specloom.agent import run_record as records
 from specloom.agent.budget import Budget, BudgetPolicy
 from specloom.agent.context_builder import ContextBuilder, TaskContextError
+from specloom.agent.conversation import AgentConversation
 from specloom.agent.run_record import TaskRecord
+from specloom.agent.run_types import RESTORED_STATES, failure, sum_usage
+from specloom.agent.run_types import ModelWithoutTools as ModelWithoutTools
+from specloom.agent.run_types import RunnerError as RunnerError
+from specloom.agent.run_types import RunOptions as RunOptions
+from specloom.agent.run_types import RunReport as RunReport
+from specloom.agent.run_types import TaskOutcome as TaskOutcome
+from specloom.agent.run_types import TaskReport as TaskReport
+from specloom.agent.run_types import require_tools as require_tools
+from specloom.agent.run_types import runnable_tasks as runnable_tasks
+from specloom.agent.run_types import user_error_reason as user_error_reason
+from specloom.agent.task_boxes import TaskBoxes
 from specloom.agent.verification import CommandResult as CommandResult
 from specloom.agent.verification import TaskVerdict as TaskVerdict
 from specloom.agent.verification import (
@@ -45,12 +50,10 @@ from specloom.agent.verification import (
     verify_task,
 )
 from specloom.spec.loader import Spec, load_spec
-from specloom.spec.task_status import set_task_status
 from specloom.spec.tasks import Task, TasksDoc, TaskStatus
 from specloom.spec.workspace import Workspace
 
 if TYPE_CHECKING:
-    from pydantic_ai import Agent
     from pydantic_ai.models import Model
     from pydantic_ai.tools import Tool
 
@@ -61,116 +64,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str], None]
 ToolsFactory = Callable[["HookDispatcher"], Sequence["Tool[Any]"]]
-MAX_HOOK_ROUNDS = 3
 
-
-EMBEDDED_MODEL = "the embedded model (Gemma 3 270M)"
-# States after which a task's box goes back to what it was: nothing the agent did was judged.
-RESTORED_STATES = frozenset({records.FAILED, records.INTERRUPTED})
-
-
-class RunnerError(Exception):
-    """The run cannot start: unknown spec or task, unreadable tasks.md. Says what to do."""
-
-
-class ModelWithoutTools(RunnerError):
-    """The model cannot call tools, so an agent could neither edit files nor run commands."""
-
-
-def require_tools(model: Model) -> None:
-    """Raise ModelWithoutTools, saying which models to configure, unless the model's profile
-    allows tool calls. Reads nothing and writes nothing."""
-    if model.profile.get("supports_tools", True):
-        return
-    who = EMBEDDED_MODEL if model.system == "local" else f"the model {model.model_name!r}"
-    raise ModelWithoutTools(
-        f"{who} cannot call tools, which `specloom run` needs to edit files and run commands; "
-        "nothing was changed. Configure a model that can call tools, with --model or `model` "
-        "in .kiro/settings/specloom.toml: anthropic:<model>, openai:<model>, google:<model>, "
-        "bedrock:<model>, ollama:<model> with a tool-capable model, or "
-        "openai-compatible:<model>@<url> (see docs/models.md).")
-
-
-class TaskReport(BaseModel):
-    """The agent's final report. `done` is a claim; specloom verifies it."""
-
-    done: bool = Field(description="true if you believe the task is complete")
-    summary: str = Field(description="what you changed and how you tested it, or why not done")
-
-
-@dataclass(frozen=True, slots=True)
-class RunOptions:
-    spec: str
-    task: str | None = None
-    all: bool = False
-    keep_going: bool = False
-    mode: str = "autopilot"
-    max_turns: int = 40
-    trust_all_tools: bool = False
-    test_command: str | None = None
-    verify_timeout: float = 600.0
-    context_tokens: int = 128_000
-    summarise_at: float = 0.8
-    run_id: str | None = None
-    home: Path | None = None
-    mcp: bool = True                 # give the agent the tools of the servers in mcp.json
-    mcp_timeout: float = 10.0
-
-
-@dataclass
-class TaskOutcome:
-    task: str
-    title: str
-    state: str                      # run_record states: verified, unverified, not-done, ...
-    status: str                     # the task's status in tasks.md afterwards
-    reason: str | None = None
-    summary: str | None = None
-    turns: int = 0
-    usage: dict[str, object] = field(default_factory=dict)
-    unlinked: list[str] = field(default_factory=list)   # cited criteria without linked tests
-    resumed_from: str | None = None
-
-    def to_json(self) -> dict[str, object]:
-        return dict(self.__dict__)
-
-
-@dataclass
-class RunReport:
-    run_id: str
-    spec: str
-    outcomes: list[TaskOutcome] = field(default_factory=list)
-    stopped: str | None = None
-    usage: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.outcomes) and all(o.state == records.VERIFIED for o in self.outcomes)
-
-    def to_json(self) -> dict[str, object]:
-        return {"schema_version": 1, "kind": "run", "run_id": self.run_id, "spec": self.spec,
-                "ok": self.ok, "stopped": self.stopped, "usage": self.usage,
-                "tasks": [o.to_json() for o in self.outcomes]}
-
-
-# -- task selection ---------------------------------------------------------------------------
-
-def runnable_tasks(doc: TasksDoc, named: str | None = None) -> list[Task]:
-    """Open tasks in order: leaves only (sub-tasks before their parent is done), optional
-    sub-tasks only when named; a named parent means its open required sub-tasks."""
-    if named is not None:
-        task = doc.task(named.rstrip("."))
-        if task is None:
-            known = ", ".join(t.id for t in doc.tasks[:20])
-            raise RunnerError(f"no task {named!r} in {doc.source.path}; tasks: {known}")
-        children = doc.children(task.id)
-        if not children:
-            return [task] if task.status is not TaskStatus.DONE else []
-        return [c for c in children if not c.optional and c.status is not TaskStatus.DONE]
-    return [t for t in doc.tasks
-            if not doc.children(t.id) and not t.optional and t.status is not TaskStatus.DONE]
-
-
-# -- the runner -------------------------------------------------------------------------------
 
 class TaskRunner:
     """Runs the tasks of one spec with one model; see the module docstring."""
@@ -190,6 +84,7 @@ class TaskRunner:
         self.run_id = options.run_id or _new_run_id()
         self._totals: UsageTotals | None = None
         self._loaded_permissions: Permissions | None = None
+        self.boxes = TaskBoxes(workspace, options.spec, self._tasks_doc, self.progress)
 
     def _permissions(self) -> Permissions:
         """Commands, approval and sandbox settings, read from disk once per runner."""
@@ -225,7 +120,7 @@ class TaskRunner:
             report.stopped = "interrupted (Ctrl-C); run again to resume"
             raise
         finally:
-            report.usage = _sum_usage(report.outcomes)
+            report.usage = sum_usage(report.outcomes)
             records.save_run_summary(self.workspace.root, self.run_id, report.to_json())
         return report
 
@@ -280,16 +175,16 @@ class TaskRunner:
 
     def run_task(self, task: Task) -> TaskOutcome:
         self.progress(f"task {task.id} {task.title}: starting (run {self.run_id})")
-        before = self._lineage_statuses(task)
+        before = self.boxes.lineage(task)
         self._snapshot(f"before task {task.id}")
         try:
             outcome = (self._checkpoint_task(task) if task.is_checkpoint
                        else self._hooked_agent_task(task))
         except BaseException:  # Ctrl-C or an error nobody caught: the boxes go back, then out
-            self._restore_statuses(task, before)
+            self.boxes.restore(task, before)
             raise
         if outcome.state in RESTORED_STATES:
-            outcome.status = self._restore_statuses(task, before)
+            outcome.status = self.boxes.restore(task, before)
         return outcome
 
     def _hooked_agent_task(self, task: Task) -> TaskOutcome:
@@ -332,13 +227,17 @@ class TaskRunner:
             return self._finish(task, record, records.BLOCKED,
                                 "a promptSubmit hook blocked the task prompt")
         tools = list(self.tools_factory(self.hooks))
+        conversation = AgentConversation(
+            self.workspace, self.model, self.options, task, record, builder, budget,
+            self._totals, self.progress, self._snapshot, self._dispatch,
+            lambda: self._agent_tools(self.hooks))
         try:
-            report = asyncio.run(self._agent_run(task, record, builder, budget, prompt, tools))
+            report = conversation.run(prompt, tools)
         except KeyboardInterrupt:
             self._finish(task, record, records.INTERRUPTED, "interrupted; run again to resume")
             raise
         except Exception as exc:  # model call failures and the turn limit end the task here
-            return self._finish(task, record, *_failure(exc, self.options.max_turns))
+            return self._finish(task, record, *failure(exc, self.options.max_turns))
         record.claim = report.model_dump()
         if not report.done:
             return self._finish(task, record, records.NOT_DONE,
@@ -356,96 +255,6 @@ class TaskRunner:
             return None
         extra += [*submitted.agent_prompts, *submitted.context, *submitted.errors]
         return "\n\n".join([prompt, *extra])
-
-    async def _agent_run(self, task: Task, record: TaskRecord, builder: ContextBuilder,
-                         budget: Budget, prompt: str, tools: list[Tool[Any]]) -> TaskReport:
-        """The agent's rounds, with the MCP servers open for exactly that long."""
-        async with self._mcp_tools(task, [t.name for t in tools]) as external:
-            agent = self._agent(builder, budget, [*tools, *external])
-            return await self._rounds(agent, task, record, builder, budget, prompt)
-
-    @contextlib.asynccontextmanager
-    async def _mcp_tools(self, task: Task, taken: Sequence[str]) -> AsyncIterator[list[Tool[Any]]]:
-        """The configured MCP servers' tools; a server that fails is reported and skipped."""
-        if not self.options.mcp:
-            yield []
-            return
-        from specloom.agent.mcp_tools import McpBridge
-        from specloom.mcp_client.session import open_mcp_tools
-
-        async with open_mcp_tools(self.workspace, self.options.home,
-                                  self.options.mcp_timeout) as listed:
-            for problem in listed.problems:
-                self.progress(f"task {task.id}: MCP {problem}; going on without it")
-            if listed:
-                servers = sorted({t.server for t in listed})
-                self.progress(f"task {task.id}: {len(listed)} MCP tools from "
-                              + ", ".join(servers))
-            bridge = McpBridge(self._agent_tools(self.hooks),
-                               lambda message: self.progress(f"task {task.id}: {message}"))
-            yield bridge.pydantic_ai_tools(listed, taken)
-
-    def _agent(self, builder: ContextBuilder, budget: Budget,
-               tools: Sequence[Tool[Any]]) -> Agent[None, TaskReport | str]:
-        from pydantic_ai import Agent
-        from pydantic_ai.capabilities import ProcessHistory
-
-        def instructions() -> str:
-            context = builder.build()  # fresh from disk, whole, on every turn
-            budget.instructions_tokens = context.tokens
-            return context.instructions
-
-        return Agent(self.model, instructions=instructions, output_type=[TaskReport, str],
-                     tools=list(tools),
-                     capabilities=[ProcessHistory(budget.process)])
-
-    async def _rounds(self, agent: Agent[None, TaskReport | str], task: Task,
-                      record: TaskRecord, builder: ContextBuilder, budget: Budget,
-                      prompt: str) -> TaskReport:
-        from pydantic_ai.messages import repair_messages
-        from pydantic_ai.usage import UsageLimits
-
-        limits = UsageLimits(request_limit=self.options.max_turns)
-        report = TaskReport(done=False, summary="no answer")
-        for _ in range(MAX_HOOK_ROUNDS + 1):
-            # a killed run may end on tool calls that never returned: close them out
-            history = repair_messages(record.messages) if record.messages else None
-            async with agent.iter(prompt, message_history=history, usage_limits=limits) as run:
-                async for node in run:
-                    self._on_node(node, task, record, builder, budget)
-                    record.messages = run.all_messages()
-                    records.save_record(self.workspace.root, record)
-                output = run.result.output if run.result is not None else None
-            report = _as_report(output)
-            stop = self._dispatch("agentStop", task=task.id)
-            if not stop.agent_prompts:
-                break
-            prompt = "\n\n".join(stop.agent_prompts)
-            self.progress(f"task {task.id}: agentStop hook asks for another turn")
-        return report
-
-    def _on_node(self, node: Any, task: Task, record: TaskRecord, builder: ContextBuilder,
-                 budget: Budget) -> None:
-        from pydantic_ai import Agent
-
-        if Agent.is_model_request_node(node):
-            record.turns += 1
-            self._snapshot(f"task {task.id} turn {record.turns}")
-            size = max(budget.last_tokens, budget.instructions_tokens)
-            self.progress(f"task {task.id}: turn {record.turns}, context ~{size:,} tokens, "
-                          f"{self._tokens_so_far()} so far")
-        elif Agent.is_call_tools_node(node):
-            if self._totals is not None:
-                self._totals.add(node.model_response)
-            for part in node.model_response.parts:
-                name = getattr(part, "tool_name", None)
-                if name is None or name == "final_result":
-                    continue
-                args = part.args_as_dict() if hasattr(part, "args_as_dict") else {}
-                path = args.get("path") if isinstance(args, dict) else None
-                if isinstance(path, str):
-                    builder.note_paths([path])
-                self.progress(f"task {task.id}: tool {name}" + (f" {path}" if path else ""))
 
     # - verification gate -
 
@@ -505,55 +314,11 @@ class TaskRunner:
 
     # - collaborators -
 
-    def _tokens_so_far(self) -> str:
-        totals = self._totals
-        if totals is None:
-            return "0 tokens"
-        return f"{totals.input_tokens:,} input + {totals.output_tokens:,} output tokens"
-
     def _test_command(self) -> str | None:
         return self.options.test_command or configured_run_test_command(self.workspace.root)
 
     def _set_status(self, task_id: str, status: TaskStatus) -> None:
-        from specloom.workflows.approval import upgrade_tasks_approval
-
-        upgrade_tasks_approval(self.workspace.spec_dir(self.options.spec))  # ticks are not edits
-        set_task_status(self.workspace, self.options.spec, task_id, status)
-
-    def _lineage_statuses(self, task: Task) -> list[tuple[str, TaskStatus]]:
-        """(id, status) of the task and of each ancestor, nearest first, as tasks.md has them
-        now: the boxes a failed or interrupted task goes back to."""
-        doc = self._tasks_doc()
-        lineage: list[tuple[str, TaskStatus]] = []
-        current = doc.task(task.id)
-        while current is not None and current.id not in dict(lineage):
-            lineage.append((current.id, current.status))
-            current = doc.task(current.parent) if current.parent else None
-        return lineage or [(task.id, task.status)]
-
-    def _restore_statuses(self, task: Task, before: Sequence[tuple[str, TaskStatus]]) -> str:
-        """Put back the boxes this task's start changed, through the one status writer, and
-        return the task's status afterwards. Only a box still `[-]` is put back, a parent's only
-        while none of its required sub-tasks has started: anything else is a person's edit made
-        during the run, and it stays. Never raises: this runs on the way out of a failure."""
-        try:
-            for task_id, status in before:
-                doc = self._tasks_doc()
-                current = doc.task(task_id)
-                if current is None or current.status is not TaskStatus.IN_PROGRESS \
-                        or status is TaskStatus.IN_PROGRESS:
-                    continue
-                if task_id != task.id and any(child.status is not TaskStatus.TODO
-                                              for child in doc.children(task_id)
-                                              if not child.optional):
-                    continue
-                self._set_status(task_id, status)
-                self.progress(f"task {task_id}: back to [{status.mark}] in tasks.md")
-            now = self._tasks_doc().task(task.id)
-        except Exception as exc:  # must not hide the failure being handled; say so instead
-            self.progress(f"task {task.id}: could not put its box back in tasks.md: {exc}")
-            return "unknown"
-        return now.status.value if now is not None else "unknown"
+        self.boxes.set(task_id, status)
 
     def _snapshot(self, label: str) -> None:
         if self.checkpoints is None:
@@ -586,39 +351,6 @@ class TaskRunner:
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-def _as_report(output: object) -> TaskReport:
-    if isinstance(output, TaskReport):
-        return output
-    return TaskReport(done=True, summary=str(output or "").strip()[:2000] or "done")
-
-
-def _failure(exc: Exception, max_turns: int) -> tuple[str, str]:
-    from pydantic_ai.exceptions import UsageLimitExceeded, UserError
-
-    if isinstance(exc, UsageLimitExceeded):
-        return records.NOT_DONE, f"stopped after --max-turns {max_turns} turns without a report"
-    if isinstance(exc, UserError):  # pydantic-ai refusing what the model cannot do
-        return records.FAILED, user_error_reason(exc)
-    return records.FAILED, f"the model call failed: {type(exc).__name__}: {exc}"
-
-
-def user_error_reason(exc: Exception) -> str:
-    """A pydantic-ai UserError in words: what the library said, and what to change."""
-    said = str(exc).strip().rstrip(".") or "the request does not fit the model"
-    return (f"the configured model cannot do what the task needs ({said}); configure a model "
-            "that can call tools with --model (see docs/models.md)")
-
-
-def _sum_usage(outcomes: Sequence[TaskOutcome]) -> dict[str, object]:
-    keys = ("requests", "input_tokens", "output_tokens")
-    total: dict[str, object] = {k: sum(int(str(o.usage.get(k, 0))) for o in outcomes)
-                                for k in keys}
-    costs = [o.usage.get("cost_usd") for o in outcomes]
-    known = all(c is not None for c in costs)
-    total["cost_usd"] = str(sum(float(str(c)) for c in costs)) if known and costs else None
-    return total
-
 
 def _load_dispatcher(workspace: Workspace) -> HookDispatcher:
     from specloom.agent.hooks import HookDispatcher, load_hooks

@@ -16,6 +16,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from specloom.core.errors import SpecloomError
 from specloom.core.gitrun import GitRunError, run_git
 from specloom.spec.workspace import Workspace
 
@@ -30,7 +31,7 @@ _CONFIG = (
 )
 
 
-class ShadowGitError(RuntimeError):
+class ShadowGitError(RuntimeError, SpecloomError):
     """git is missing or a git command failed; the message says which and why."""
 
 

@@ -10,14 +10,12 @@ timeout. Nothing here changes task status.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from specloom.core import process
 from specloom.spec.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -83,32 +81,14 @@ def verify_task(workspace: Workspace, spec_name: str, task_id: str, command: str
 def run_test_command(root: Path, command: str, timeout: float) -> CommandResult:
     """Run `command` through the shell in `root`; the whole process group stops on timeout."""
     try:
-        process = subprocess.Popen(command, shell=True, cwd=root, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        done = process.run(command, cwd=root, timeout=timeout, shell=True)
     except OSError as exc:
         return CommandResult(command, None, f"cannot start: {exc}")
-    try:
-        out, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        out, _ = process.communicate()
-        return CommandResult(command, None, out.decode("utf-8", "replace"))
-    except BaseException:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        raise
-    return CommandResult(command, process.returncode, out.decode("utf-8", "replace"))
+    return CommandResult(command, done.returncode, done.stdout.decode("utf-8", "replace"))
 
 
 def configured_run_test_command(root: Path) -> str | None:
-    """`[tool.specloom] run-test-command` from pyproject.toml, if set (SettingsError if bad)."""
-    from specloom.core.config_files import SettingsError, pyproject_table
+    """The configured `run-test-command`, if set (SettingsError naming the file if bad)."""
+    from specloom.core.config import load_config
 
-    table, pyproject = pyproject_table(root)
-    value = table.get("run-test-command")
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise SettingsError(f"{pyproject}: [tool.specloom] run-test-command must be a "
-                            "non-empty string, e.g. \"python -m pytest -q\"")
-    return value
+    return load_config(root).run_test_command

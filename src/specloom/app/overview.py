@@ -1,4 +1,5 @@
-"""A spec at a glance: documents, counts, EARS patterns and task progress (for list and show)."""
+"""A spec at a glance: documents, counts, EARS patterns and task progress (`specloom list` and
+`show`, the MCP tool `list_specs`)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from collections import Counter
 from typing import Any
 
 from specloom.quality.ears import parse_ears
-from specloom.spec.loader import Spec
-from specloom.spec.tasks import TaskStatus
+from specloom.spec.loader import Spec, load_spec
+from specloom.spec.workspace import Workspace
+from specloom.trace.task_gate import forced_rows
 from specloom.workflows.approval import approval_state
 
 
@@ -56,12 +58,9 @@ def spec_overview(spec: Spec) -> dict[str, Any]:
         ]
     if spec.tasks is not None:
         tasks = spec.tasks
-        open_tasks = [t for t in tasks.tasks if not t.optional and not tasks.children(t.id)
-                      and t.status is not TaskStatus.DONE]
-        data["next_task"] = (
-            {"id": open_tasks[0].id, "title": open_tasks[0].title, "status": open_tasks[0].status}
-            if open_tasks else None
-        )
+        nxt = tasks.next_open()
+        data["next_task"] = ({"id": nxt.id, "title": nxt.title, "status": str(nxt.status)}
+                             if nxt is not None else None)
         data["tasks"] = [
             {"id": t.id, "title": t.title, "status": str(tasks.effective_status(t)),
              "optional": t.optional, "requirements": [r.id for r in t.cited_criteria]}
@@ -70,3 +69,11 @@ def spec_overview(spec: Spec) -> dict[str, Any]:
     if spec.cc_sdd is not None:
         data["spec_json"] = spec.cc_sdd  # every key as written
     return data
+
+
+def list_specs(workspace: Workspace) -> dict[str, Any]:
+    """Every spec, active ones first, then archived ones (`_archived/<name>`, flagged
+    "archived"), each with the tasks the gate refused but a person forced done."""
+    specs = [load_spec(workspace, name) for name in workspace.all_spec_names()]
+    rows = [{**spec_row(spec), "forced": forced_rows(workspace, spec)} for spec in specs]
+    return {"root": str(workspace.root), "specs": rows}

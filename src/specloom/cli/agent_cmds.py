@@ -72,15 +72,6 @@ def _store(args: argparse.Namespace) -> Any:
     return CheckpointStore(workspace_from(args))
 
 
-def _checkpoint_call(function: Any, *params: Any) -> Any:
-    from specloom.agent.checkpoints import CheckpointError
-
-    try:
-        return function(*params)
-    except CheckpointError as exc:
-        raise CliError(str(exc)) from None
-
-
 def _row(checkpoint: Any) -> dict[str, Any]:
     created = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(checkpoint.created))
     return {"id": checkpoint.id, "label": checkpoint.label, "created": created,
@@ -88,7 +79,7 @@ def _row(checkpoint: Any) -> dict[str, Any]:
 
 
 def run_checkpoint_list(args: argparse.Namespace) -> int:
-    rows = [_row(c) for c in _checkpoint_call(_store(args).list)]
+    rows = [_row(c) for c in _store(args).list()]
     if args.json:
         print_json({"checkpoints": rows})
     elif not rows:
@@ -99,13 +90,13 @@ def run_checkpoint_list(args: argparse.Namespace) -> int:
 
 
 def run_checkpoint_diff(args: argparse.Namespace) -> int:
-    sys.stdout.write(_checkpoint_call(_store(args).diff, args.checkpoint_id))
+    sys.stdout.write(_store(args).diff(args.checkpoint_id))
     return EXIT_OK
 
 
 def run_checkpoint_restore(args: argparse.Namespace) -> int:
     store = _store(args)
-    changed = _checkpoint_call(store.changed_files, args.checkpoint_id)
+    changed = store.changed_files(args.checkpoint_id)
     if not args.yes:
         if not sys.stdin.isatty():
             raise CliError(f"restoring {args.checkpoint_id} would change {len(changed)} file(s); "
@@ -114,7 +105,7 @@ def run_checkpoint_restore(args: argparse.Namespace) -> int:
         if input(f"Restore {args.checkpoint_id}? [y/N] ").strip().lower() not in ("y", "yes"):
             print("Nothing changed.")
             return EXIT_OK
-    safety = _checkpoint_call(store.restore, args.checkpoint_id)
+    safety = store.restore(args.checkpoint_id)
     if args.json:
         print_json({"restored": args.checkpoint_id, "safety": _row(safety), "changed": changed})
     else:
@@ -124,7 +115,7 @@ def run_checkpoint_restore(args: argparse.Namespace) -> int:
 
 
 def run_checkpoint_create(args: argparse.Namespace) -> int:
-    checkpoint = _checkpoint_call(_store(args).snapshot, args.label)
+    checkpoint = _store(args).snapshot(args.label)
     if args.json:
         print_json(_row(checkpoint))
     else:
@@ -147,6 +138,7 @@ def _problem_line(problem: Any) -> str:
 
 def run_hook_list(args: argparse.Namespace) -> int:
     from specloom.core.rule import Severity
+    from specloom.quality.json_model import diagnostics_json
 
     _, hooks, problems = _hooks(args)
     failed = any(p.severity >= Severity.ERROR for p in problems)
@@ -155,8 +147,7 @@ def run_hook_list(args: argparse.Namespace) -> int:
             "hooks": [{"name": h.name, "event": h.event, "trigger": h.trigger, "action": h.action,
                        "enabled": h.enabled, "source": h.source, "line": h.line,
                        "command": h.command or None, "prompt": h.prompt or None} for h in hooks],
-            "problems": [{"code": p.code, "severity": p.severity.label, "path": p.path,
-                          "line": p.line, "message": p.message} for p in problems]})
+            "problems": diagnostics_json(problems)})
         return EXIT_FINDINGS if failed else EXIT_OK
     if not hooks:
         print("No hooks in .kiro/hooks/.")

@@ -1,29 +1,37 @@
 """`specloom new`, `next`, `approve` and `refine`: the authoring workflow on the command line.
 
-A thin adapter: it opens the model session, selects steering, builds the gate (only in a
-terminal) and prints; everything else lives in `specloom.workflows`. It must not write spec
-files itself.
+A thin adapter over `specloom.app.authoring`, which holds the steps, the model session's life
+cycle and the one translation of model faults; here: the arguments, the session opener (tests
+replace it), the reviewer at a terminal, the progress line and the printing. It must not write
+spec files itself.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import time
 from typing import Any
 
-from specloom.cli.common import add_json_flag, print_json, workspace_from, workspace_or_create
+from specloom.cli.common import (
+    add_json_flag,
+    print_json,
+    user_errors,
+    workspace_from,
+    workspace_or_create,
+)
 from specloom.cli.errors import EXIT_FINDINGS, EXIT_OK, CliError
 
 WORKFLOW_FLAGS = (("design_first", "design-first"), ("quick", "quick"), ("bugfix", "bugfix"))
 PHASES = ("requirements", "bugfix", "design", "tasks")
+PROGRESS_EVERY = 10.0
 
 
 def open_model_session(workspace: Any, model: str | None, replay: str | None,
                        command: str) -> Any:
     """The model layer's session (imported lazily; tests replace this function)."""
-    session = importlib.import_module("specloom.models.session")
+    from specloom.models import session
+
     return session.open_model_session(workspace, model=model, replay=replay, command=command)
 
 
@@ -73,121 +81,111 @@ def _model_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from specloom.workflows.flow import (
-        AuthoringError,
-        check_new_spec,
-        start_spec,
-        validate_idea,
-    )
+    from specloom.app import authoring
 
     workspace = workspace_or_create(args)
     workflow = next((value for flag, value in WORKFLOW_FLAGS if getattr(args, flag)),
                     "requirements-first")
-    try:
-        check_new_spec(workspace, args.name)
-        idea = validate_idea(args.idea)
-    except AuthoringError as exc:
-        raise CliError(str(exc)) from None
-
-    def start() -> None:  # inside the session: a bad --model leaves no half-made spec behind
+    line = ProgressLine()
+    with user_errors():
+        authoring.check_new_spec(workspace, args.name, args.idea, workflow)
+        options = _options(args, line)
         try:
-            start_spec(workspace, args.name, idea, workflow)  # type: ignore[arg-type]
-        except AuthoringError as exc:
-            raise CliError(str(exc)) from None
-
-    try:
-        return _advance(args, workspace, args.name, command="new", before=start)
-    except KeyboardInterrupt:
-        _interrupted_new(workspace, args.name)
-        raise
+            with line:
+                done = authoring.new_spec(workspace, args.name, args.idea, workflow,
+                                          _opener(args, workspace, "new"), model=args.model,
+                                          options=options)
+        except KeyboardInterrupt:
+            _interrupted_new(workspace, args.name)
+            raise
+    return _show_advanced(args, workspace, done, line)
 
 
 def _interrupted_new(workspace: Any, name: str) -> None:
-    """After Ctrl-C in `new`: remove the spec folder if no document was written yet (so `new`
-    can start again), else keep it for `specloom next`; say which."""
-    import shutil
-
+    """After Ctrl-C in `new`: say whether the spec folder was removed (no document written
+    yet, so `new` can start again) or kept for `specloom next`."""
+    from specloom.app.authoring import abandon_new_spec
     from specloom.cli.common import restore_stderr
-    from specloom.spec.workspace import SPEC_DOCUMENTS
 
     restore_stderr()
-    folder = workspace.spec_dir(name)
-    if not folder.is_dir():
+    shown = workspace.relative(workspace.spec_dir(name))
+    written = abandon_new_spec(workspace, name)
+    if written is None:
         return
-    shown = workspace.relative(folder)
-    written = [doc for doc in SPEC_DOCUMENTS if (folder / doc).is_file()]
     if written:
         print(f"specloom: interrupted; kept {shown}/ with {', '.join(written)}; continue with "
               f"'specloom next {name}'", file=sys.stderr)
         return
-    shutil.rmtree(folder, ignore_errors=True)
     print(f"specloom: interrupted before any document was written; removed {shown}/, so "
           f"'specloom new {name}' can start again", file=sys.stderr)
 
 
 def run_next(args: argparse.Namespace) -> int:
+    from specloom.app import authoring
+
     workspace = workspace_from(args)
-    return _advance(args, workspace, _spec_name(workspace, args.spec), command="next")
+    line = ProgressLine()
+    with user_errors(), line:
+        done = authoring.next_phase(workspace, args.spec, _opener(args, workspace, "next"),
+                                    model=args.model, options=_options(args, line))
+    return _show_advanced(args, workspace, done, line)
 
 
 def run_approve(args: argparse.Namespace) -> int:
-    from specloom.workflows import flow
+    from specloom.app.authoring import approve_phase
     from specloom.workflows.phases import phase_file
 
-    workspace = workspace_from(args)
-    name = _spec_name(workspace, args.spec)
-    try:
-        stored = flow.approve(workspace, name, args.phase, force=args.force)
-    except (flow.AuthoringError, FileNotFoundError) as exc:
-        raise CliError(str(exc)) from None
+    with user_errors():
+        done = approve_phase(workspace_from(args), args.spec, args.phase, force=args.force)
     if args.json:
-        print_json({"spec": name, "approved": stored})
+        print_json(done.to_json())
         return EXIT_OK
-    for phase, digest in stored.items():
-        print(f"{name}: approved {phase_file(phase)} (sha256 {digest[:12]})")
-    print(f"next: specloom next {name}")
+    for phase, digest in done.approved.items():
+        print(f"{done.spec}: approved {phase_file(phase)} (sha256 {digest[:12]})")
+    print(f"next: specloom next {done.spec}")
     return EXIT_OK
 
 
 def run_refine(args: argparse.Namespace) -> int:
-    from specloom.spec.loader import load_spec
-    from specloom.workflows import flow
-    from specloom.workflows.authoring import refine_phase
+    from specloom.app import authoring
 
     workspace = workspace_from(args)
-    name = _spec_name(workspace, args.spec)
-    try:
-        phase = flow.refine_target(load_spec(workspace, name), args.phase)
-    except flow.AuthoringError as exc:
-        raise CliError(str(exc)) from None
-    with _Session(args, workspace, "refine") as session:
-        authoring = _authoring(args, workspace, name, session)
-        outcome = _model_call(lambda: refine_phase(authoring, phase, args.feedback), name)
-        session.finish()
-    diff = flow.outcome_diff(outcome) if outcome.written else ""
+    line = ProgressLine()
+    with user_errors(), line:
+        done = authoring.refine_phase(workspace, args.spec, args.feedback, args.phase,
+                                      _opener(args, workspace, "refine"), model=args.model,
+                                      options=_options(args, line, gate=False))
+    line.finish(done.session)
     if args.json:
-        print_json({"spec": name, "outcome": _outcome_json(workspace, outcome), "diff": diff})
+        print_json(done.to_json(workspace))
     else:
-        _print_outcome(workspace, outcome)
-        print(diff or "(the revision changed nothing)", end="" if diff else "\n")
-    return EXIT_OK if outcome.written else EXIT_FINDINGS
+        _print_outcome(workspace, done.outcome)
+        print(done.diff or "(the revision changed nothing)", end="" if done.diff else "\n")
+    return EXIT_OK if done.outcome.written else EXIT_FINDINGS
 
 
-def _advance(args: argparse.Namespace, workspace: Any, name: str, command: str,
-             before: Any = None) -> int:
-    from specloom.workflows.flow import advance
+def _opener(args: argparse.Namespace, workspace: Any, command: str) -> Any:
+    return lambda: open_model_session(workspace, model=args.model, replay=args.replay,
+                                      command=command)
 
-    with _Session(args, workspace, command) as session:
-        if before is not None:
-            before()
-        authoring = _authoring(args, workspace, name, session)
-        report = _model_call(lambda: advance(authoring, terminal_gate(args)), name)
-        session.finish()
+
+def _options(args: argparse.Namespace, line: ProgressLine, gate: bool = True) -> Any:
+    from specloom.app.authoring import StepOptions
+
+    if args.max_repairs < 0:
+        raise CliError("--max-repairs must be 0 or more")
+    return StepOptions(max_repairs=args.max_repairs,
+                       gate=terminal_gate(args) if gate else None, progress=line.progress)
+
+
+def _show_advanced(args: argparse.Namespace, workspace: Any, done: Any,
+                   line: ProgressLine) -> int:
+    line.finish(done.session)
     if args.json:
-        print_json(_report_json(workspace, report))
+        print_json(done.report_json(workspace))
     else:
-        _print_report(workspace, report)
-    return EXIT_FINDINGS if report.rejected else EXIT_OK
+        _print_report(workspace, done.report)
+    return EXIT_FINDINGS if done.report.rejected else EXIT_OK
 
 
 def terminal_gate(args: argparse.Namespace) -> Any:
@@ -198,97 +196,25 @@ def terminal_gate(args: argparse.Namespace) -> Any:
         return None
     return Gate(ask=input, say=print)
 
+class ProgressLine:
+    """A live line per phase on stderr, ended on every exit path (use it as a context)."""
 
-def _spec_name(workspace: Any, name: str) -> str:
-    from specloom.quality.check import UnknownSpecError, resolve_spec_names
-
-    try:
-        (resolved,) = resolve_spec_names(workspace, [name])
-    except UnknownSpecError as exc:
-        raise CliError(str(exc)) from None
-    return resolved
-
-
-def _model_call(call: Any, name: str) -> Any:
-    from specloom.models.phase_stream import ModelFailure
-    from specloom.workflows.flow import AuthoringError
-
-    try:
-        return call()
-    except AuthoringError as exc:
-        raise CliError(str(exc)) from None
-    except ModelFailure as exc:
-        raise CliError(f"the model failed: {exc}. Nothing was written; run 'specloom next "
-                       f"{name}' to try again.", EXIT_FINDINGS) from None
-
-
-def _authoring(args: argparse.Namespace, workspace: Any, name: str, session: Any) -> Any:
-    from specloom.core.config_files import SettingsError
-    from specloom.quality.settings import load_settings
-    from specloom.workflows.flow import AuthoringError, build_authoring
-
-    if args.max_repairs < 0:
-        raise CliError("--max-repairs must be 0 or more")
-    try:
-        settings = load_settings(workspace.root)
-        return build_authoring(workspace, name, session.model, settings=settings,
-                               max_repairs=args.max_repairs,
-                               use_grammar=bool(getattr(session, "is_local", False)),
-                               progress=session.progress)
-    except (SettingsError, AuthoringError) as exc:
-        raise CliError(str(exc)) from None
-
-
-def steering_text(workspace: Any, idea: str) -> str:
-    """The steering selected for this idea (kept here for callers of the CLI module)."""
-    from specloom.workflows.flow import steering_text as select
-
-    return select(workspace, idea)
-
-
-PROGRESS_EVERY = 10.0
-
-
-class _Session:
-    """The model session plus a progress line on stderr; closed on every exit path."""
-
-    def __init__(self, args: argparse.Namespace, workspace: Any, command: str) -> None:
-        self.args, self.workspace, self.command = args, workspace, command
-        self.inner: Any = None
+    def __init__(self) -> None:
         self.shown: str | None = None
         self.tty = sys.stderr.isatty()
         self.started = self.printed = 0.0
         self.base = self.last = 0
 
-    def __enter__(self) -> _Session:
-        errors = _model_layer_errors()
-        try:
-            self.inner = open_model_session(self.workspace, model=self.args.model,
-                                            replay=self.args.replay, command=self.command)
-        except ImportError:
-            raise CliError("the model layer (specloom.models) is not available in this "
-                           "installation") from None
-        except errors as exc:
-            raise CliError(str(exc)) from None
+    def __enter__(self) -> ProgressLine:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._end_line()
-        if self.inner is not None:
-            self.inner.close()
-
-    @property
-    def model(self) -> Any:
-        return self.inner.model
-
-    @property
-    def is_local(self) -> bool:
-        return bool(getattr(self.inner, "is_local", False))
 
     def progress(self, phase: str, characters: int, tokens: int) -> None:
-        """A live line per phase: tokens so far (over all its model calls), tokens per second
-        and elapsed time; without a terminal, one line when the phase starts and then at most
-        one every PROGRESS_EVERY seconds."""
+        """Tokens so far in the phase (over all its model calls), tokens per second and
+        elapsed time; without a terminal, one line when the phase starts and then at most one
+        every PROGRESS_EVERY seconds."""
         now = time.monotonic()
         if phase != self.shown:
             self._end_line()
@@ -312,29 +238,12 @@ class _Session:
             print(file=sys.stderr)
         self.shown = None
 
-    def finish(self) -> None:
+    def finish(self, session: Any) -> None:
+        """End the line, then the session's usage line and note."""
         self._end_line()
-        for line in (self.inner.usage_line(), self.inner.note()):
-            if line:
-                print(line, file=sys.stderr)
-
-
-def _model_layer_errors() -> tuple[type[BaseException], ...]:
-    from specloom.models.phase_stream import _model_layer_errors as found
-
-    return found()
-
-
-def _outcome_json(workspace: Any, outcome: Any) -> dict[str, Any]:
-    from specloom.workflows.flow import outcome_to_dict
-
-    return outcome_to_dict(workspace, outcome)
-
-
-def _report_json(workspace: Any, report: Any) -> dict[str, Any]:
-    from specloom.workflows.flow import report_to_dict
-
-    return report_to_dict(workspace, report)
+        for text in (session.usage, session.note):
+            if text:
+                print(text, file=sys.stderr)
 
 
 def _print_outcome(workspace: Any, outcome: Any) -> None:

@@ -54,28 +54,24 @@ def _codes(values: list[str] | None) -> list[str] | None:
 def run_check(args: argparse.Namespace) -> int:
     import gc
 
-    from specloom.quality.check import UnknownSpecError, check_workspace
+    from specloom.quality.check import check_workspace
 
     # A check allocates many small, short-lived objects and the process ends right after;
     # the cyclic collector only costs time here (about an eighth of a large check).
     gc.disable()
-    from specloom.core.config_files import SettingsError
     from specloom.quality.settings import load_settings
 
     workspace = workspace_from(args)
     if args.jobs is not None and args.jobs < 1:
         raise CliError(f"--jobs {args.jobs}: give a number of processes of 1 or more")
-    try:
-        configured = load_settings(workspace.root)
-        configured.require_known_codes()  # a typo in a file is an error even under --select
-        settings = configured.with_overrides(
-            _codes(args.select), _codes(args.ignore), args.fail_on, _codes(args.extend_select))
-        settings.require_known_codes()
-        report = check_workspace(workspace, args.specs, settings, jobs=args.jobs)
-        if args.drift:
-            report = with_drift(report, workspace, settings)
-    except (SettingsError, UnknownSpecError) as exc:
-        raise CliError(str(exc)) from None
+    configured = load_settings(workspace.root)
+    configured.require_known_codes()  # a typo in a file is an error even under --select
+    settings = configured.with_overrides(
+        _codes(args.select), _codes(args.ignore), args.fail_on, _codes(args.extend_select))
+    settings.require_known_codes()
+    report = check_workspace(workspace, args.specs, settings, jobs=args.jobs)
+    if args.drift:
+        report = with_drift(report, workspace, settings)
     output_format = "json" if args.json else args.format
     stream_tty = sys.stdout.isatty() and not args.output
     if output_format == "json":
@@ -178,9 +174,6 @@ def _indent(text: str) -> str:
 
 
 def _rule_dict(rule: Any) -> dict[str, Any]:
-    return {
-        "code": rule.code, "name": rule.name, "family": rule.family,
-        "severity": rule.severity.label, "tier": rule.tier, "precision": rule.precision,
-        "judged": rule.judged, "summary": rule.summary,
-        "explanation": rule.explanation, "bad": rule.bad, "good": rule.good, "hint": rule.hint,
-    }
+    from specloom.quality.json_model import rule_json
+
+    return rule_json(rule)

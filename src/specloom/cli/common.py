@@ -7,19 +7,17 @@ import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from specloom.cli.errors import CliError
+from specloom.cli.errors import EXIT_FINDINGS, EXIT_USAGE, CliError
 from specloom.spec.workspace import Workspace, WorkspaceError, find_workspace
 
 
 def workspace_from(args: argparse.Namespace) -> Workspace:
     root = Path(args.root) if getattr(args, "root", None) else None
-    try:
-        return find_workspace(root=root)
-    except WorkspaceError as exc:
-        raise CliError(str(exc)) from None
+    return find_workspace(root=root)
 
 
 _stderr_copy: int | None = None
@@ -118,3 +116,20 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """The use cases' expected failures (specloom.app.errors) as a CliError with the message
+    every adapter shows: exit 1 for a refusal, 2 for bad input. Anything else goes on."""
+    try:
+        yield
+    except CliError:
+        raise
+    except Exception as exc:
+        from specloom.app.errors import user_error
+
+        found = user_error(exc)
+        if found is None:
+            raise
+        raise CliError(str(found), EXIT_FINDINGS if found.refusal else EXIT_USAGE) from None

@@ -67,12 +67,9 @@ def register(commands: Any) -> None:
 
 
 def run_extract(args: argparse.Namespace) -> int:
-    from specloom.workflows.naming import SpecNameError, validate_spec_name
+    from specloom.workflows.naming import validate_spec_name
 
-    try:
-        name = validate_spec_name(args.name)
-    except SpecNameError as exc:
-        raise CliError(str(exc)) from None
+    name = validate_spec_name(args.name)
     workspace = workspace_or_create(args)
     if args.max_repairs < 0:
         raise CliError("--max-repairs must be 0 or more")
@@ -96,8 +93,7 @@ def run_extract(args: argparse.Namespace) -> int:
 
 def _extract(args: argparse.Namespace, workspace: Any, name: str, model: Any) -> Any:
     from specloom.extract.grounded import GroundingError
-    from specloom.extract.pipeline import ExtractError, extract_spec
-    from specloom.spec.files import StaleFileError
+    from specloom.extract.pipeline import extract_spec
 
     try:
         return extract_spec(workspace, Path(args.path), name, model,
@@ -107,17 +103,12 @@ def _extract(args: argparse.Namespace, workspace: Any, name: str, model: Any) ->
     except GroundingError as exc:
         raise CliError(f"{exc}\nTry a stronger --model, more --max-repairs, or "
                        f"{NO_MODEL_HINT}", exit_code=1) from None
-    except (ExtractError, StaleFileError) as exc:
-        raise CliError(str(exc)) from None
 
 
 def _extract_with_model(args: argparse.Namespace, workspace: Any, name: str) -> tuple[Any, str]:
-    try:
-        from specloom.models.errors import ModelCallError, ModelConfigError
-        from specloom.models.session import open_model_session
-    except ImportError:
-        raise CliError(f"the model layer is not available in this installation; "
-                       f"{NO_MODEL_HINT}") from None
+    from specloom.models.errors import ModelCallError, ModelConfigError
+    from specloom.models.session import open_model_session
+
     try:
         session = open_model_session(workspace, model=args.model, replay=args.replay,
                                      command="extract")
@@ -136,24 +127,17 @@ def _extract_with_model(args: argparse.Namespace, workspace: Any, name: str) -> 
 
 
 def run_link(args: argparse.Namespace) -> int:
-    from specloom.workflows.naming import SpecNameError, validate_spec_name
+    from specloom.workflows.naming import validate_spec_name
 
     workspace = workspace_from(args)
-    try:
-        name = validate_spec_name(args.spec)
-    except SpecNameError as exc:
-        raise CliError(str(exc)) from None
+    name = validate_spec_name(args.spec)
     return _link(workspace, name, [Path(t) for t in args.tests], not args.no_tags, args.json)
 
 
 def _link(workspace: Any, name: str, tests: list[Path], tag: bool, as_json: bool) -> int:
-    from specloom.extract.pipeline import ExtractError, link_spec
-    from specloom.spec.files import StaleFileError
+    from specloom.extract.pipeline import link_spec
 
-    try:
-        result = link_spec(workspace, name, tests=tests, tag=tag, progress=_progress)
-    except (ExtractError, StaleFileError) as exc:
-        raise CliError(str(exc)) from None
+    result = link_spec(workspace, name, tests=tests, tag=tag, progress=_progress)
     data = link_report(result, workspace)
     if as_json:
         print_json(data)

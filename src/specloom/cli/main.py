@@ -28,7 +28,8 @@ from specloom.cli import (
     trace_cmds,
 )
 from specloom.cli.common import keep_stderr, restore_stderr
-from specloom.cli.errors import EXIT_USAGE, CliError
+from specloom.cli.errors import EXIT_USAGE
+from specloom.core.errors import SpecloomError
 
 COMMAND_MODULES = (check_cmd, spec_cmds, author_cmds, steering_cmds, trace_cmds, extract_cmds,
                    run_cmds, mcp_cmds, agent_cmds)
@@ -78,8 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
         return code
-    except CliError as exc:
-        print(f"specloom: error: {exc}", file=sys.stderr)
+    except SpecloomError as exc:  # CliError and every library error a person can fix
+        print(f"specloom: error: {exc.user_message()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         restore_stderr()
@@ -92,12 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except OSError as exc:
-        from specloom.spec.source import FileRefused
-
-        if isinstance(exc, FileRefused):  # oversized or not a regular file: the input's fault
-            print(f"specloom: error: {exc.reason}; {exc.hint}", file=sys.stderr)
-            return EXIT_USAGE
+    except OSError as exc:  # FileRefused, an OSError too, is a SpecloomError: handled above
         if not _environment_error(exc):
             return _internal_error(exc)
         where = f"{exc.filename}: " if exc.filename else ""

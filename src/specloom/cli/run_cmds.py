@@ -97,25 +97,17 @@ def _progress(message: str) -> None:
 def run_tasks(args: argparse.Namespace) -> int:
     from pydantic_ai.exceptions import UserError
 
-    from specloom.agent.permissions import PermissionsError
     from specloom.agent.runner import (
         ModelWithoutTools,
-        RunnerError,
         TaskRunner,
         require_tools,
         user_error_reason,
     )
-    from specloom.core.config_files import SettingsError
-    from specloom.models.errors import ModelCallError, ModelConfigError
-    from specloom.spec.task_status import TaskStatusError
 
     workspace = workspace_from(args)
     absent = _absent_record_folders(workspace)
-    try:
-        session = open_model_session(workspace, model=args.model, replay=args.replay,
-                                     command="run")
-    except (ModelConfigError, ModelCallError) as exc:
-        raise CliError(str(exc)) from None
+    session = open_model_session(workspace, model=args.model, replay=args.replay,
+                                 command="run")
     try:
         require_tools(session.model)
     except ModelWithoutTools as exc:
@@ -128,9 +120,6 @@ def run_tasks(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         _progress(f"interrupted; run 'specloom run {args.spec}' again to resume")
         return EXIT_INTERRUPTED
-    except (RunnerError, SettingsError, TaskStatusError, ModelConfigError,
-            PermissionsError) as exc:
-        raise CliError(str(exc)) from None
     except UserError as exc:  # the runner words these per task; one escaping is still worded
         raise CliError(user_error_reason(exc)) from None
     finally:

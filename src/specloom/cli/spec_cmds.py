@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from specloom.cli.common import add_json_flag, print_json, workspace_from
+from specloom.cli.common import add_json_flag, print_json, user_errors, workspace_from
 from specloom.cli.errors import EXIT_FINDINGS, EXIT_OK, CliError
 
 STATUS_CHOICES = ("todo", "in-progress", "done")
@@ -41,29 +41,16 @@ def register(commands: Any) -> None:
     task.set_defaults(handler=run_task)
 
 
-def _load(args: argparse.Namespace, name: str) -> Any:
-    from specloom.quality.check import UnknownSpecError, resolve_spec_names
-    from specloom.spec.loader import load_spec
-
-    workspace = workspace_from(args)
-    try:
-        (resolved,) = resolve_spec_names(workspace, [name])
-    except UnknownSpecError as exc:
-        raise CliError(str(exc)) from None
-    return load_spec(workspace, resolved)
-
-
 def run_list(args: argparse.Namespace) -> int:
-    from specloom.app.overview import spec_row
-    from specloom.spec.loader import load_spec
+    from specloom.app.overview import list_specs
 
     workspace = workspace_from(args)
-    # active specs first, then archived ones (`_archived/<name>`, flagged "archived")
-    specs = [load_spec(workspace, name) for name in workspace.all_spec_names()]
-    rows = [{**spec_row(spec), "forced": _forced(workspace, spec)} for spec in specs]
+    with user_errors():
+        listing = list_specs(workspace)
     if args.json:
-        print_json({"root": str(workspace.root), "specs": rows})
+        print_json(listing)
         return EXIT_OK
+    rows = listing["specs"]
     if not rows:
         print(f"No specs in {workspace.relative(workspace.specs_dir)}/.")
         return EXIT_OK
@@ -86,16 +73,6 @@ def run_list(args: argparse.Namespace) -> int:
         for name, entry in forced:
             print("  " + forced_line(name, entry))
     return EXIT_OK
-
-
-def _forced(workspace: Any, spec: Any) -> list[dict[str, object]]:
-    from specloom.trace.fingerprints import StoreError
-    from specloom.trace.task_gate import forced_rows
-
-    try:
-        return forced_rows(workspace, spec)
-    except StoreError as exc:
-        raise CliError(str(exc)) from None
 
 
 def forced_line(spec: str, entry: dict[str, Any]) -> str:
@@ -128,8 +105,10 @@ def review_summary(approvals: dict[str, str]) -> str:
 
 def run_show(args: argparse.Namespace) -> int:
     from specloom.app.overview import spec_overview
+    from specloom.app.tasks import load_named_spec
 
-    data = spec_overview(_load(args, args.spec))
+    with user_errors():
+        data = spec_overview(load_named_spec(workspace_from(args), args.spec))
     if args.json:
         print_json(data)
         return EXIT_OK
@@ -170,33 +149,22 @@ def run_show(args: argparse.Namespace) -> int:
 def run_task(args: argparse.Namespace) -> int:
     import sys
 
-    from specloom.core.config_files import SettingsError
-    from specloom.spec.files import StaleFileError
-    from specloom.spec.task_status import TaskStatusError
-    from specloom.spec.tasks import TaskStatus
-    from specloom.trace.fingerprints import StoreError
-    from specloom.trace.task_gate import GateRefused, change_task_status
-    from specloom.workflows.approval import upgrade_tasks_approval
+    from specloom.app.tasks import set_task_status
+    from specloom.trace.task_gate import GateRefused
 
-    if args.force is not None and args.status != "done":
-        raise CliError("--force applies only to --status done")
     if args.timeout <= 0:
         raise CliError("--timeout must be a positive number of seconds")
-    spec = _load(args, args.spec)
     workspace = workspace_from(args)
-    upgrade_tasks_approval(spec.path)  # a tick must not make an approved plan "edited"
-    try:
-        gated = change_task_status(
-            workspace, spec.name, args.task_id, TaskStatus(args.status), timeout=args.timeout,
-            progress=lambda line: print(f"specloom: {line}", file=sys.stderr),
-            force=args.force, run_id=_latest_run(workspace, spec.name, args.task_id)
-            if args.force is not None else None)
-    except GateRefused as exc:
-        raise CliError(f"{exc}\nTo mark it done anyway, pass --force REASON (recorded in "
-                       ".kiro/specloom/trace/forced.json and shown by 'specloom list').",
-                       EXIT_FINDINGS) from None
-    except (TaskStatusError, StaleFileError, SettingsError, StoreError) as exc:
-        raise CliError(str(exc)) from None
+    with user_errors():
+        try:
+            gated = set_task_status(
+                workspace, args.spec, args.task_id, args.status, timeout=args.timeout,
+                force=args.force,
+                progress=lambda line: print(f"specloom: {line}", file=sys.stderr))
+        except GateRefused as exc:  # the gate's message, and the bypass only a person has
+            raise CliError(f"{exc}\nTo mark it done anyway, pass --force REASON (recorded in "
+                           ".kiro/specloom/trace/forced.json and shown by 'specloom list').",
+                           EXIT_FINDINGS) from None
     change = gated.change
     if args.json:
         print_json(gated.to_json())
@@ -219,11 +187,3 @@ def run_task(args: argparse.Namespace) -> int:
         print(f"{change.path}: criteria verified: "
               + ", ".join(c.id for c in verdict.criteria))
     return EXIT_OK
-
-
-def _latest_run(workspace: Any, spec: str, task_id: str) -> str | None:
-    """The run id of the latest `specloom run` record of the task, to link a forced one."""
-    from specloom.agent.run_record import latest_record
-
-    record = latest_record(workspace.root, spec, task_id.rstrip("."))
-    return record.run_id if record is not None else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -92,6 +91,7 @@ def _context_path(workspace: Workspace, raw: str) -> str:
 def _selection_json(workspace: Workspace, paths: list[str], prompt: str,
                     selection: SteeringSelection) -> dict[str, Any]:
     from specloom.context.tokens import ESTIMATE_METHOD
+    from specloom.quality.json_model import diagnostics_json
 
     def describe(file: Any) -> dict[str, Any]:
         return {"name": file.name, "path": file.display_path, "scope": file.scope,
@@ -107,9 +107,7 @@ def _selection_json(workspace: Workspace, paths: list[str], prompt: str,
         "excluded": [{**describe(file), "reason": reason, "tokens": tokens}
                      for (file, reason), tokens
                      in zip(selection.excluded, selection.excluded_tokens, strict=True)],
-        "problems": [{"code": p.code, "severity": p.severity.label, "path": p.path,
-                      "line": p.line, "column": p.column, "message": p.message, "hint": p.hint}
-                     for p in selection.problems],
+        "problems": diagnostics_json(selection.problems),
     }
 
 
@@ -191,13 +189,10 @@ def _install_agents(root: Path, agents: list[str]) -> list[WriteResult]:
     """`specloom agents install AGENTS...` after the steering files (none: nothing)."""
     if not agents:
         return []
-    from specloom.integrations.agents import AgentError, install_agent_files
+    from specloom.integrations.agents import install_agent_files
     from specloom.spec.workspace import Workspace
 
-    try:
-        return install_agent_files(Workspace(root), list(dict.fromkeys(agents)))
-    except AgentError as exc:
-        raise CliError(str(exc)) from None
+    return install_agent_files(Workspace(root), list(dict.fromkeys(agents)))
 
 
 def _print_agent_files(results: list[WriteResult]) -> None:
@@ -221,10 +216,12 @@ def _names_embedded_model(root: Path, args: argparse.Namespace) -> bool:
     """Whether init would run the embedded model (a replay says so only once it is open)."""
     if args.replay:
         return False
-    config = importlib.import_module("specloom.models.config")
+    from specloom.models import config
+    from specloom.models.errors import ModelConfigError
+
     try:
         return bool(config.resolve_model(root, args.model).spec.provider == config.LOCAL)
-    except config.ModelConfigError:
+    except ModelConfigError:
         return False  # open_model_session reports it
 
 
@@ -233,28 +230,21 @@ def _model_prose(args: argparse.Namespace, root: Path, facts: RepoFacts,
     """The model's overview and the usage line, or None for the overview with a note saying
     why not: no model, the embedded model (never asked), a failed call, or prose that
     `review_prose` refused."""
+    from specloom.models.errors import ModelCallError, ModelConfigError
+    from specloom.models.session import open_model_session
     from specloom.project.init import review_prose, write_prose
     from specloom.spec.workspace import Workspace
 
-    try:
-        sessions = importlib.import_module("specloom.models.session")
-        errors = importlib.import_module("specloom.models.errors")
-    except ImportError:
-        notes.append("the model layer is not available in this install; writing the facts "
-                     "only (use --no-llm to skip the model on purpose)")
-        return None, None
     if _names_embedded_model(root, args):  # decided before a session imports pydantic-ai
         notes.append(EMBEDDED_MODEL_NOTE)
         return None, None
     try:
-        session = sessions.open_model_session(Workspace(root), model=args.model,
-                                              replay=args.replay, command="init")
-    except errors.ModelConfigError as exc:
+        session = open_model_session(Workspace(root), model=args.model, replay=args.replay,
+                                     command="init")
+    except ModelConfigError as exc:
         notes.append(f"{exc}")
         notes.append("continuing with the facts only (no model-written overview)")
         return None, None
-    except errors.ModelCallError as exc:  # e.g. ReplayError: --replay RUN has no such record
-        raise CliError(str(exc)) from None
     if session.is_local:  # a replayed run of the embedded model
         session.close()
         notes.append(EMBEDDED_MODEL_NOTE)
@@ -263,7 +253,7 @@ def _model_prose(args: argparse.Namespace, root: Path, facts: RepoFacts,
 
     try:
         review = review_prose(write_prose(session.model, facts), facts)
-    except (errors.ModelCallError, AgentRunError, OSError) as exc:
+    except (ModelCallError, AgentRunError, OSError) as exc:
         notes.append(f"the model call failed ({exc}); wrote the facts only")
         return None, str(session.usage_line())
     finally:

@@ -39,8 +39,8 @@ def register(commands: Any) -> None:
                         help="stop a test run after this long (default 600)")
     verify.add_argument("--test-command", metavar="CMD",
                         help="command that runs the tests; {junit} is replaced by the path "
-                             "of the JUnit XML it must write (default: [tool.specloom] "
-                             "test-command in pyproject.toml)")
+                             "of the JUnit XML it must write (default: test-command in "
+                             "[tool.specloom] or .kiro/settings/specloom.toml)")
     verify.add_argument("--junit", metavar="FILE", type=Path,
                         help="take the test outcomes from this JUnit XML file (or every *.xml "
                              "file in this folder) and run nothing")
@@ -85,13 +85,6 @@ def _format(args: argparse.Namespace) -> str:
     return "json" if args.json else str(args.format)
 
 
-def _library_errors() -> tuple[type[Exception], ...]:
-    from specloom.quality.check import UnknownSpecError
-    from specloom.trace.fingerprints import StoreError
-
-    return (UnknownSpecError, StoreError)
-
-
 def _render(args: argparse.Namespace, report: Any,
             renderers: dict[str, Callable[[Any], str]]) -> None:
     _emit(args, renderers[_format(args)](report))
@@ -102,10 +95,7 @@ def run_trace(args: argparse.Namespace) -> int:
     from specloom.trace.matrix import build_trace
 
     workspace = workspace_from(args)
-    try:
-        report = build_trace(workspace, args.specs)
-    except _library_errors() as exc:
-        raise CliError(str(exc)) from None
+    report = build_trace(workspace, args.specs)
     _render(args, report, {"json": render_trace.render_trace_json,
                            "markdown": render_trace.render_trace_markdown,
                            "text": render_trace.render_trace_text})
@@ -118,17 +108,11 @@ def run_trace(args: argparse.Namespace) -> int:
 
 
 def configured_test_command(root: Path) -> str | None:
-    """`[tool.specloom] test-command` from pyproject.toml, if set."""
-    from specloom.core.config_files import SettingsError, pyproject_table
+    """The configured `test-command`, if set: the reader the MCP server and the task gate use,
+    so a bad value is the same message everywhere."""
+    from specloom.trace.task_gate import configured_test_command as configured
 
-    try:
-        table, pyproject = pyproject_table(root)
-    except SettingsError as exc:
-        raise CliError(str(exc)) from None
-    value = table.get("test-command")
-    if value is not None and not isinstance(value, str):
-        raise CliError(f"{pyproject}: [tool.specloom] test-command must be a string")
-    return value
+    return configured(root)
 
 
 def _progress(message: str) -> None:
@@ -149,12 +133,9 @@ def run_verify(args: argparse.Namespace) -> int:
         raise CliError(f"--junit {args.junit}: no such file or folder; pass the JUnit XML "
                        "your test runner wrote (or a folder of them)")
     command = args.test_command or configured_test_command(workspace.root)
-    try:
-        report = verify(workspace, args.specs, timeout=args.timeout, test_command=command,
-                        record=not args.no_record, accept=args.accept, progress=_progress,
-                        python=args.python, junit=args.junit)
-    except _library_errors() as exc:
-        raise CliError(str(exc)) from None
+    report = verify(workspace, args.specs, timeout=args.timeout, test_command=command,
+                    record=not args.no_record, accept=args.accept, progress=_progress,
+                    python=args.python, junit=args.junit)
     _render(args, report, {
         "json": lambda r: render_verify.render_verify_json(r, args.fail_on),
         "markdown": render_verify.render_verify_markdown,
@@ -171,10 +152,7 @@ def run_drift(args: argparse.Namespace) -> int:
     from specloom.trace.drift import drift
 
     workspace = workspace_from(args)
-    try:
-        report = drift(workspace, args.specs)
-    except _library_errors() as exc:
-        raise CliError(str(exc)) from None
+    report = drift(workspace, args.specs)
     _render(args, report, {"json": render_drift.render_drift_json,
                            "markdown": render_drift.render_drift_markdown,
                            "text": render_drift.render_drift_text})

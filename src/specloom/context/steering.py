@@ -25,6 +25,7 @@ from specloom.context.matching import match_description, path_matches
 from specloom.context.rules import steering_diagnostic
 from specloom.context.tokens import estimate_tokens
 from specloom.core.diagnostic import Diagnostic
+from specloom.spec.front_matter import front_matter
 from specloom.spec.source import read_bounded
 from specloom.spec.workspace import Workspace
 
@@ -136,9 +137,10 @@ def _file(path: Path, name: str, display: str, scope: str, body: str,
 def _parse(path: Path, name: str, display: str, scope: str,
            text: str) -> tuple[SteeringFile | None, list[Diagnostic]]:
     lines = text.split("\n")
-    if lines[0].strip() != "---":
+    found = front_matter(lines)
+    if found is None:
         return _file(path, name, display, scope, text, {}, 1, False), []
-    close = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    close = found.closing
     if close is None:
         return None, [steering_diagnostic(
             "K001", display, 1, "front matter opened with '---' is never closed; file not loaded",

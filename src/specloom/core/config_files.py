@@ -1,7 +1,8 @@
 """specloom's configuration files read once: `[tool.specloom]` of pyproject.toml and TOML files.
 
-The check settings (quality/settings.py) and the model settings (models/config.py) both read
-through here, so a broken file gives the same message, naming the file, everywhere.
+`core.config` builds the one configuration model (`SpecloomConfig`) on these; every command
+reads its settings through it, so a broken file gives the same message, naming the file,
+everywhere.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from specloom.core.errors import SpecloomError
+
 __all__ = ["SettingsError", "pyproject_table", "read_toml"]
 
 
-class SettingsError(Exception):
+class SettingsError(SpecloomError):
     """Invalid configuration; the message names the file and the fix."""
 
 
@@ -32,5 +35,7 @@ def read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: invalid TOML: {exc}; fix the syntax on that line") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path}: not UTF-8 text; save it as UTF-8") from None
     except OSError as exc:
         raise SettingsError(f"{path}: cannot read: {exc.strerror}") from None

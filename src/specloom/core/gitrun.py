@@ -44,6 +44,9 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from specloom.core import process
+from specloom.core.errors import SpecloomError
+
 # Settings that need no knowledge of the repository; command-line config wins over all files.
 HARDENING: tuple[tuple[str, str], ...] = (
     ("core.fsmonitor", "false"),
@@ -90,7 +93,7 @@ _SUBCOMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-class GitRunError(RuntimeError):
+class GitRunError(RuntimeError, SpecloomError):
     """git could not be started, timed out, or the repository's config cannot be neutralised."""
 
 
@@ -176,8 +179,10 @@ def run_git(cwd: Path, *args: str, location: Sequence[str] = (),
 def _run(command: list[str], cwd: Path, env: dict[str, str], input_bytes: bytes | None,
          timeout: float | None, name: str) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(command, cwd=cwd, env=env, input=input_bytes,
-                              stdin=None if input_bytes is not None else subprocess.DEVNULL,
-                              capture_output=True, timeout=timeout, check=False)
-    except (OSError, subprocess.SubprocessError) as exc:
+        done = process.run(command, cwd=cwd, env=env, input=input_bytes, timeout=timeout,
+                           merge_stderr=False)
+    except OSError as exc:
         raise GitRunError(f"git {name}: {exc}") from None
+    if done.returncode is None:
+        raise GitRunError(f"git {name}: {subprocess.TimeoutExpired(command, timeout or 0)}")
+    return subprocess.CompletedProcess(command, done.returncode, done.stdout, done.stderr)

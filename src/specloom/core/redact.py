@@ -11,7 +11,8 @@ placeholder (`[redacted:NAME]` for tool output, `[redacted]` in run records). Th
   that is not plainly harmless (a number, a boolean, a path, a plain word, a URL without
   credentials);
 - secret files named in `SPECLOOM_SECRET_FILES` (os.pathsep-separated) or in `secret-files` of
-  `.kiro/settings/specloom.toml`: each `NAME=value` value, or each whole line.
+  the configuration (`.kiro/settings/specloom.toml` or `[tool.specloom]`): each `NAME=value`
+  value, or each whole line.
 
 Then, as a second net, each text is scanned for secrets nobody declared: the provider patterns
 above, PEM private keys, bearer tokens and the regex plugins of detect-secrets (in-process).
@@ -204,15 +205,28 @@ def secret_file_paths(root: Path | None, environ: Mapping[str, str]) -> list[Pat
     paths = [Path(p).expanduser() for p in environ.get(SECRET_FILES_VARIABLE, "").split(
         os.pathsep) if p.strip()]
     if root is not None:
-        text = _read_small(root / SETTINGS_FILE)
-        try:
-            data = tomllib.loads(text) if text else {}
-        except tomllib.TOMLDecodeError:
-            data = {}
-        listed = data.get("secret-files", [])
-        if isinstance(listed, list):
-            paths += [(root / Path(p).expanduser()) for p in listed if isinstance(p, str)]
+        paths += [(root / Path(p).expanduser()) for p in _configured_secret_files(root)]
     return paths
+
+
+def _configured_secret_files(root: Path) -> list[str]:
+    """`secret-files` of the configuration (core.config). When the configuration has an error,
+    the list is still read from specloom.toml as far as it can be: a typo in another key must
+    not turn redaction off."""
+    from specloom.core.config import load_config
+    from specloom.core.config_files import SettingsError
+
+    try:
+        return list(load_config(root).secret_files)
+    except SettingsError:
+        pass
+    text = _read_small(root / SETTINGS_FILE)
+    try:
+        data = tomllib.loads(text) if text else {}
+    except tomllib.TOMLDecodeError:
+        data = {}
+    listed = data.get("secret-files", [])
+    return [p for p in listed if isinstance(p, str)] if isinstance(listed, list) else []
 
 
 def secret_file_secrets(paths: Iterable[Path]) -> dict[str, str]:
@@ -234,11 +248,9 @@ def secret_file_secrets(paths: Iterable[Path]) -> dict[str, str]:
 @functools.lru_cache(maxsize=1)
 def _detect_secrets_plugins() -> tuple[Any, ...]:
     """The regex plugins of detect-secrets (not the entropy, keyword or IP ones: too noisy)."""
-    try:
-        from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
-        from detect_secrets.plugins.base import RegexBasedDetector
-    except ImportError:  # pragma: no cover - a declared dependency
-        return ()
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+    from detect_secrets.plugins.base import RegexBasedDetector
+
     skipped = {"IPPublicDetector", "PrivateKeyDetector"}  # IPs are not secrets; PEM done above
     mapping: dict[Any, Any] = dict(get_mapping_from_secret_type_to_class())
     classes: list[Any] = [plugin for plugin in mapping.values()

@@ -91,7 +91,7 @@ class CodeIndex:
         if head in module.bindings:
             return self.canonical(".".join([module.bindings[head], *tail]), depth + 1)
         if head in module.aliases:
-            target = _dotted(module.aliases[head])
+            target = dotted_name(module.aliases[head])
             resolved = self.resolve_in(module.name, target, depth + 1) if target else None
             return self.canonical(".".join([resolved, *tail]), depth + 1) if resolved else None
         submodule = self.module(f"{module.name}.{head}")
@@ -153,7 +153,7 @@ class CodeIndex:
         resolved = []
         for base in node.bases:
             expression = base.value if isinstance(base, ast.Subscript) else base
-            name = self.resolve_in(module.name, _dotted(expression))
+            name = self.resolve_in(module.name, dotted_name(expression))
             if name and self.kind(name) == "class":
                 resolved.append(name)
         return resolved
@@ -190,7 +190,7 @@ class CodeIndex:
             for item in node.body:
                 value = _assigned(item, attribute)
                 if value is not None:
-                    return self.resolve_in(module.name, _dotted(value))
+                    return self.resolve_in(module.name, dotted_name(value))
         return None
 
     def returns(self, qualified: str) -> str | None:
@@ -221,7 +221,7 @@ def _return_candidates(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str
         names.extend(annotation_names(func.returns))
     for node in own_nodes(func):
         if isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
-            names.append(_dotted(node.value.func))
+            names.append(dotted_name(node.value.func))
     return [n for n in names if n]
 
 
@@ -235,12 +235,12 @@ def annotation_names(node: ast.expr) -> list[str]:
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return annotation_names(node.left) + annotation_names(node.right)
     if isinstance(node, ast.Subscript):
-        if _dotted(node.value).rsplit(".", 1)[-1] in WRAPPERS:
+        if dotted_name(node.value).rsplit(".", 1)[-1] in WRAPPERS:
             inner = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and \
                 node.slice.elts else node.slice
             return annotation_names(inner)
         return []
-    name = _dotted(node)
+    name = dotted_name(node)
     return [name] if name and name != "None" else []
 
 
@@ -272,11 +272,12 @@ def _assigned(item: ast.stmt, name: str) -> ast.expr | None:
     return None
 
 
-def _dotted(node: ast.AST) -> str:
+def dotted_name(node: ast.AST) -> str:
+    """`a.b.c` for a name or an attribute chain on a name, `` for anything else."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
+        base = dotted_name(node.value)
         return f"{base}.{node.attr}" if base else ""
     return ""
 

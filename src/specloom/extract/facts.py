@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA_VERSION = 1
-FACT_KINDS = ("module", "function", "class", "method", "exception", "constant", "config",
-              "data_model", "command", "route", "test")
 
 
 @dataclass(frozen=True, slots=True)

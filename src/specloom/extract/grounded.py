@@ -30,6 +30,7 @@ from pydantic_ai.messages import (
 from pydantic_ai.models import Model
 
 from specloom.core import jsontext
+from specloom.core.errors import SpecloomError
 from specloom.extract.design_sections import architecture, data_models
 from specloom.extract.draft import (
     CriterionDraft,
@@ -62,7 +63,7 @@ the ids of the facts it rests on (at least one); "validates" cites criteria as N
 Progress = Callable[[str], None]
 
 
-class GroundingError(Exception):
+class GroundingError(SpecloomError):
     """The model's answer could not be made into a spec without errors; the message says why."""
 
 

@@ -90,15 +90,6 @@ def link_criteria(citations: Mapping[str, Sequence[str]], sheet: FactSheet,
     return links
 
 
-def exercises(test: Fact, fact: Fact) -> bool:
-    return evidence_for(test, fact) is not None
-
-
-def evidence_for(test: Fact, fact: Fact) -> LinkEvidence | None:
-    """How `test` exercises `fact`, or None when it does not."""
-    return TestIndex(test).evidence(fact)
-
-
 class TestIndex:
     """A test fact's details arranged for lookups: reached targets and unresolved calls."""
 

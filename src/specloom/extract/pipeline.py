@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from specloom.core.errors import SpecloomError
 from specloom.extract.draft import ExtractedSpec, render_extracted
 from specloom.extract.facts import FactSheet, sheet_from_json
 from specloom.extract.linking import CriterionLink, TagEdit, insert_tags, link_criteria
@@ -41,7 +42,7 @@ SPEC_FILES = ("requirements.md", "design.md", "facts.json", ".config.kiro")
 Progress = Callable[[str], None]
 
 
-class ExtractError(Exception):
+class ExtractError(SpecloomError):
     """The extraction cannot go ahead; the message says why and what to do."""
 
 

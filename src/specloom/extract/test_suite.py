@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from specloom.extract.code_index import CodeIndex, read_bindings
+from specloom.extract.code_index import CodeIndex, dotted_name, read_bindings
 from specloom.extract.files import SourceFile, module_name, read_source
 
 MAX_TEST_MODULES = 5000
@@ -191,7 +191,7 @@ class TestSuite:
         """The test-side class a base-class expression names (local or imported)."""
         if isinstance(expression, ast.Subscript):
             expression = expression.value
-        name = _dotted(expression)
+        name = dotted_name(expression)
         if not name or depth > MAX_DEPTH:
             return None
         head, _, rest = name.partition(".")
@@ -244,7 +244,7 @@ class TestSuite:
         if node.name.startswith("Test"):
             return True
         classes = self.mro(self.test_class(module, node.name))
-        return any(_dotted(base).rsplit(".", 1)[-1] == "TestCase"
+        return any(dotted_name(base).rsplit(".", 1)[-1] == "TestCase"
                    for cls in classes for base in cls.node.bases)
 
     def _class_items(self, module: TestModule, cls: TestClass) -> Iterator[TestItem]:
@@ -293,7 +293,7 @@ def _defined_names(item: ast.stmt) -> list[str]:
 def _fixture_decorator(func: FuncDef) -> ast.expr | None:
     for decorator in func.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        if _dotted(target).rsplit(".", 1)[-1] == "fixture":
+        if dotted_name(target).rsplit(".", 1)[-1] == "fixture":
             return decorator
     return None
 
@@ -371,10 +371,3 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def _dotted(node: ast.AST) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr}" if base else ""
-    return ""

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from specloom.core import jsontext
+from specloom.core.errors import SpecloomError
 from specloom.integrations.commands import COMMANDS, Command
 from specloom.spec.files import write_atomic
 from specloom.spec.workspace import Workspace
@@ -36,7 +37,7 @@ class WriteResult:
     diff: str = ""   # for kept: what specloom would have written, as a unified diff
 
 
-class AgentError(ValueError):
+class AgentError(ValueError, SpecloomError):
     """An unknown agent name."""
 
 

@@ -16,13 +16,14 @@ from typing import Any
 
 import anyio
 
+from specloom.core.errors import SpecloomError
 from specloom.mcp_client.config import Finding, ServerConfig, load_mcp_config
 from specloom.spec.workspace import Workspace
 
 DEFAULT_TIMEOUT = 10.0
 
 
-class McpToolError(Exception):
+class McpToolError(SpecloomError):
     """A tool call failed: the server answered with an error, died, or timed out."""
 
 

@@ -2,7 +2,8 @@
 
 Order: the `--model` flag, then config (`model` in `.kiro/settings/specloom.toml`, which wins over
 `[tool.specloom] model` in pyproject.toml), then the `SPECLOOM_MODEL` environment variable, then
-`local`. A config `base-url` turns a bare model name into `openai-compatible:<model>@<base-url>`.
+`local`. A config `base-url` turns a bare model name into `openai-compatible:<model>@<base-url>`;
+like every key it is merged on its own (core.config), whichever file sets `model`.
 
 This module only reads configuration; it must not build models or import provider SDKs.
 """
@@ -10,7 +11,6 @@ This module only reads configuration; it must not build models or import provide
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,33 +88,19 @@ def _parse_compatible(text: str, rest: str, base_url: str | None) -> ModelSpec:
 
 
 def model_config(root: Path) -> tuple[dict[str, Any], str | None]:
-    """The merged model keys (`model`, `base-url`) of the workspace config, and their source."""
-    from specloom.core.config_files import SettingsError, pyproject_table
+    """The merged model keys (`model`, `base-url`) of the workspace config, and the file that
+    set `model` (read through `core.config`: the same merge and errors as every command)."""
+    from specloom.core.config import load_config
+    from specloom.core.config_files import SettingsError
 
-    merged: dict[str, Any] = {}
-    source: str | None = None
     try:
-        table, pyproject = pyproject_table(root)
-    except SettingsError as exc:  # a broken pyproject.toml: say where, never a traceback
+        config = load_config(root)
+    except SettingsError as exc:  # a broken file: say where, never a traceback
         raise ModelConfigError(str(exc)) from None
-    if pyproject is not None and "model" in table:
-        merged.update({k: table[k] for k in ("model", "base-url") if k in table})
-        source = str(pyproject)
-    kiro = root / ".kiro" / "settings" / "specloom.toml"
-    if kiro.is_file():
-        data = _read_toml(kiro)
-        if "model" in data:
-            merged.update({k: data[k] for k in ("model", "base-url") if k in data})
-            source = str(kiro)
-    return merged, source
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ModelConfigError(f"{path}: cannot read model settings: {exc}") from exc
+    merged = {key: value for key, value in (("model", config.model),
+                                             ("base-url", config.base_url)) if value is not None}
+    source = config.origin("model")
+    return merged, str(source) if source is not None else None
 
 
 def resolve_model(root: Path, flag: str | None = None,

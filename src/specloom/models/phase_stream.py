@@ -7,7 +7,6 @@ says what failed and what to do. It never writes files, so Ctrl-C here loses not
 from __future__ import annotations
 
 import asyncio
-import importlib
 from collections.abc import Callable, Sequence
 
 from pydantic_ai.direct import model_request_stream
@@ -27,24 +26,17 @@ from pydantic_ai.messages import (
 from pydantic_ai.models import Model
 from pydantic_ai.settings import ModelSettings
 
+from specloom.core.errors import SpecloomError
+from specloom.models.errors import ModelCallError, ModelConfigError
+
 Progress = Callable[[int, int], None]
 """Called while the model writes with (characters so far, output tokens so far)."""
 
 CHARS_PER_TOKEN = 4  # the estimate used until the provider reports usage
 
 
-class ModelFailure(Exception):
+class ModelFailure(SpecloomError):
     """The model could not produce an answer; the message says why and what to do next."""
-
-
-def _model_layer_errors() -> tuple[type[BaseException], ...]:
-    """The model layer's own error types, when that layer is installed."""
-    try:
-        errors = importlib.import_module("specloom.models.errors")
-    except ImportError:
-        return ()
-    found = (getattr(errors, name, None) for name in ("ModelCallError", "ModelConfigError"))
-    return tuple(t for t in found if isinstance(t, type) and issubclass(t, BaseException))
 
 
 def describe_model_error(exc: BaseException) -> str:
@@ -64,12 +56,10 @@ def request_text(model: Model, messages: Sequence[ModelMessage],
                  settings: ModelSettings | None = None,
                  progress: Progress | None = None) -> tuple[str, int]:
     """The model's text answer and the output tokens it used (streamed, with progress)."""
-    caught: tuple[type[BaseException], ...] = (
-        ModelAPIError, UnexpectedModelBehavior, AgentRunError, TimeoutError,
-        *_model_layer_errors())
     try:
         return asyncio.run(_stream(model, list(messages), settings, progress))
-    except caught as exc:
+    except (ModelAPIError, UnexpectedModelBehavior, AgentRunError, TimeoutError,
+            ModelCallError, ModelConfigError) as exc:
         raise ModelFailure(describe_model_error(exc)) from exc
 
 

@@ -57,10 +57,8 @@ def _require(env: Env, *names: str, provider: str) -> str:
 
 
 def _local(spec: ModelSpec, env: Env) -> Model:
-    try:
-        from specloom.models.local import LocalModel
-    except ImportError as exc:  # pragma: no cover - depends on the installed extras
-        raise _missing_extra("local", exc) from exc
+    from specloom.models.local import LocalModel  # llama.cpp itself is imported on first use
+
     return LocalModel()
 
 

@@ -301,12 +301,6 @@ def _quote(text: str) -> str:
 
 # -- writing --------------------------------------------------------------------------------
 
-def plan_init(root: Path, contents: dict[str, str]) -> list[WritePlan]:
-    manifest = WriteManifest(root)
-    return [manifest.plan_write(f"{STEERING_DIR}/{name}", contents[name])
-            for name in STEERING_FILES]
-
-
 def apply_init(root: Path, contents: dict[str, str], *, force: bool = False) -> list[InitOutcome]:
     """Create or update the steering files; leave user-edited files alone unless `force`."""
     manifest = WriteManifest(root)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from specloom.core.diagnostic import Diagnostic
+from specloom.core.errors import SpecloomError
 from specloom.core.rule import Severity
 from specloom.quality import glossary
 from specloom.quality.consistency import (
@@ -35,7 +36,7 @@ from specloom.spec.source import SourceText
 from specloom.spec.workspace import Workspace
 
 
-class UnknownSpecError(LookupError):
+class UnknownSpecError(LookupError, SpecloomError):
     """A spec named on the command line does not exist; the message suggests near names."""
 
 

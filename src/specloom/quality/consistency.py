@@ -13,7 +13,7 @@ from specloom.core.rule import Rule, Severity
 from specloom.spec.design import EXPECTED_SECTIONS, DesignDoc
 from specloom.spec.markdown import Ref
 from specloom.spec.requirements import RequirementsDoc
-from specloom.spec.tasks import TasksDoc, TaskStatus
+from specloom.spec.tasks import Task, TasksDoc, TaskStatus
 
 # emit(code, path, line, column, end_column, message, hint)
 Emit = Callable[[str, str, int, int, int, str, str], None]
@@ -210,38 +210,55 @@ def check_tasks(emit: Emit, tasks: TasksDoc, requirements: RequirementsDoc | Non
     cited: set[str] = set()
     citing = _citing_tasks(tasks)
     for task in tasks.tasks:
-        refs = task.cited_criteria
-        for ref, target in _resolved(requirements, refs):
-            cited.add(target if target is not None else ref.id)
-            if requirements is not None and target is None:
-                emit("C001", path, ref.line, ref.column, ref.column + len(ref.quoted),
-                     f"task {task.id} cites {_quoted(ref)}, which is not a criterion of "
-                     f"{requirements.source.path}", "cite an existing criterion N.M")
-        for ref in task.depends:
-            if ref.id not in task_ids:
-                emit("C009", path, ref.line, ref.column, ref.column + len(ref.id),
-                     f"task {task.id} depends on task {ref.id}, which does not exist",
-                     "name an existing task id")
-        if design is not None:
-            for ref in task.properties:
-                if design.property(int(ref.id)) is None:
-                    emit("C010", path, ref.line, ref.column, ref.column + len(ref.id),
-                         f"task {task.id} refers to property {ref.id}, which design.md "
-                         "does not define", "use the property's number from design.md")
-        children = tasks.children(task.id)
-        if task.status is TaskStatus.DONE and children:
-            open_required = [c.id for c in children
-                             if not c.optional and tasks.effective_status(c) is not
-                             TaskStatus.DONE]
-            if open_required:
-                emit("C006", path, task.line, task.mark_offset + 1, task.mark_offset + 2,
-                     f"task {task.id} is ticked but sub-task(s) {', '.join(open_required)} "
-                     "are not done", "finish the sub-tasks, or untick the parent")
+        _check_task_references(emit, path, task, task_ids, requirements, design, cited)
+        _check_open_subtasks(emit, path, task, tasks)
         if task.id not in citing and not task.is_checkpoint:
             emit("C011", path, task.line, task.mark_offset + 3, 0,
                  f"task {task.id} cites no criteria", "add '_Requirements: N.M_' under the task")
-    if requirements is None:
+    if requirements is not None:
+        _check_coverage(emit, path, requirements, cited)
+
+
+def _check_task_references(emit: Emit, path: str, task: Task, task_ids: set[str],
+                           requirements: RequirementsDoc | None, design: DesignDoc | None,
+                           cited: set[str]) -> None:
+    """C001, C009 and C010 for the criteria, tasks and properties one task names; the criteria
+    and requirements it cites are added to `cited`."""
+    for ref, target in _resolved(requirements, task.cited_criteria):
+        cited.add(target if target is not None else ref.id)
+        if requirements is not None and target is None:
+            emit("C001", path, ref.line, ref.column, ref.column + len(ref.quoted),
+                 f"task {task.id} cites {_quoted(ref)}, which is not a criterion of "
+                 f"{requirements.source.path}", "cite an existing criterion N.M")
+    for ref in task.depends:
+        if ref.id not in task_ids:
+            emit("C009", path, ref.line, ref.column, ref.column + len(ref.id),
+                 f"task {task.id} depends on task {ref.id}, which does not exist",
+                 "name an existing task id")
+    if design is not None:
+        for ref in task.properties:
+            if design.property(int(ref.id)) is None:
+                emit("C010", path, ref.line, ref.column, ref.column + len(ref.id),
+                     f"task {task.id} refers to property {ref.id}, which design.md "
+                     "does not define", "use the property's number from design.md")
+
+
+def _check_open_subtasks(emit: Emit, path: str, task: Task, tasks: TasksDoc) -> None:
+    """C006: a task ticked done while a required sub-task is not."""
+    if task.status is not TaskStatus.DONE:
         return
+    children = tasks.children(task.id)
+    open_required = [c.id for c in children
+                     if not c.optional and tasks.effective_status(c) is not TaskStatus.DONE]
+    if open_required:
+        emit("C006", path, task.line, task.mark_offset + 1, task.mark_offset + 2,
+             f"task {task.id} is ticked but sub-task(s) {', '.join(open_required)} "
+             "are not done", "finish the sub-tasks, or untick the parent")
+
+
+def _check_coverage(emit: Emit, path: str, requirements: RequirementsDoc,
+                    cited: set[str]) -> None:
+    """C002: a criterion that no task cites, by itself or through its whole requirement."""
     covered_requirements = {r for r in cited if "." not in r}
     for criterion in requirements.criteria():
         if requirements.kind == "bugfix" and criterion.requirement == "1":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from functools import cache
 
+from specloom.core.errors import SpecloomError
 from specloom.core.rule import Rule
 from specloom.quality.tiers import precision_of, tier_of
 
@@ -13,7 +14,7 @@ FAMILIES = ("structure", "ears", "smells", "glossary", "consistency", "trace", "
             "hooks")  # the order `rules` lists them in; a plug-in family comes after
 
 
-class RegistryError(RuntimeError):
+class RegistryError(RuntimeError, SpecloomError):
     """The rule families are not registered: specloom's install metadata is missing."""
 
 

@@ -3,9 +3,10 @@
 Keys: `select`, `extend-select` and `ignore` (lists of rule codes, code prefixes such as "A" or
 "C00", or "ALL"), `severity` (a table from code or prefix to error|warning|info) and `fail-on`.
 Without `select`, the rules of the default tier run (see `tiers.py`); `extend-select` adds rules
-to whatever `select` gives, as in ruff. The specloom.toml file is read after pyproject.toml, so
-its keys win. A `--select` on the command line replaces the files' whole selection (their
-`select`, `extend-select` and `ignore`), as ruff's does; see `CheckSettings.with_overrides`.
+to whatever `select` gives, as in ruff. The keys may also sit in a `check` table. The files are
+read and merged by `core.config` (specloom.toml after pyproject.toml, its keys win). A
+`--select` on the command line replaces the files' whole selection (their `select`,
+`extend-select` and `ignore`), as ruff's does; see `CheckSettings.with_overrides`.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from specloom.core.config_files import SettingsError, pyproject_table, read_toml
+from specloom.core.config_files import SettingsError
 from specloom.core.rule import Severity
 
 
@@ -103,60 +103,19 @@ def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> str | None:
 
 
 def load_settings(root: Path) -> CheckSettings:
-    """Settings for the workspace at `root`; missing files mean defaults."""
-    merged: dict[str, Any] = {}
-    sources: list[str] = []
-    table, pyproject = pyproject_table(root)
-    if pyproject is not None:
-        merged.update(table)
-        sources.append(str(pyproject))
-    kiro_settings = root / ".kiro" / "settings" / "specloom.toml"
-    if kiro_settings.is_file():
-        data = read_toml(kiro_settings)
-        merged.update(data.get("check", data) if isinstance(data.get("check"), dict) else data)
-        sources.append(str(kiro_settings))
-    return _settings_from(merged, " and ".join(sources) or "defaults", tuple(sources))
+    """Settings for the workspace at `root`; missing files mean defaults.
 
+    Read through `core.config`, which validates every key of both files (SettingsError naming
+    the file and the key) and merges them."""
+    from specloom.core.config import load_config
 
-def _settings_from(table: dict[str, Any], where: str, sources: tuple[str, ...]) -> CheckSettings:
-    def codes(key: str) -> tuple[str, ...] | None:
-        value = table.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise SettingsError(f"{where}: '{key}' must be a list of rule codes, "
-                                f'for example {key} = ["A001", "C"]')
-        return tuple(v.strip().upper() for v in value)
-
-    severities: dict[str, Severity] = {}
-    raw_severity = table.get("severity", {})
-    if not isinstance(raw_severity, dict):
-        raise SettingsError(f"{where}: 'severity' must be a table, for example "
-                            '[tool.specloom.severity] A001 = "error"')
-    for code, level in raw_severity.items():
-        try:
-            severities[str(code).upper()] = Severity.parse(str(level))
-        except ValueError as exc:
-            raise SettingsError(f"{where}: severity of {code}: {exc}") from None
-    fail_on = table.get("fail-on", table.get("fail_on"))
-    try:
-        fail = Severity.parse(str(fail_on)) if fail_on is not None else Severity.ERROR
-    except ValueError as exc:
-        raise SettingsError(f"{where}: fail-on: {exc}") from None
-    known = {"select", "extend-select", "ignore", "severity", "fail-on", "fail_on"}
-    # keys other commands read from the same table (model, run, verify, the agent's shell)
-    others = {"check", "model", "models", "base-url", "test-command", "run-test-command",
-              "commands", "sandbox", "sandbox-network"}
-    unknown = sorted(set(table) - known - others)
-    if unknown:
-        listed = sorted((known | others) - {"fail_on", "models", "check"})
-        raise SettingsError(f"{where}: unknown key(s) {', '.join(unknown)}; "
-                            f"known keys: {', '.join(listed)}")
+    config = load_config(root)
+    check = config.check
     return CheckSettings(
-        select=codes("select") or (),
-        ignore=codes("ignore") or (),
-        extend_select=codes("extend-select") or (),
-        severity=severities,
-        fail_on=fail,
-        sources=sources,
+        select=check.select,
+        ignore=check.ignore,
+        extend_select=check.extend_select,
+        severity=dict(check.severity),
+        fail_on=check.fail_on,
+        sources=tuple(str(path) for path in config.files),
     )

@@ -100,9 +100,6 @@ class JsonStyle:
         return text + (self.newline if self.final_newline else "")
 
 
-CC_SDD_DOCUMENTS = ("requirements", "design", "tasks")
-
-
 @dataclass(frozen=True, slots=True)
 class CcSddStatus:
     """What cc-sdd's `spec.json` says about a spec: its phase and each document's approval.

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from specloom.spec.markdown import Ref, front_matter_end, iter_lines, parse_refs
-from specloom.spec.requirements import Section, _close_sections
+from specloom.spec.sections import Section, close_sections
 from specloom.spec.source import Problem, SourceText
 
 EXPECTED_SECTIONS = (
@@ -199,7 +199,7 @@ def parse_design(source: SourceText) -> DesignDoc:
         else:
             current.body.append(text)
 
-    _close_sections(sections, len(source.lines))
+    close_sections(sections, len(source.lines))
     built = tuple(
         Property(p.number, p.title.strip().strip("*").strip(), p.line,
                  " ".join(b.strip() for b in p.body if b.strip()), p.validates, p.validates_line,

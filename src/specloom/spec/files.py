@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from specloom.core.errors import SpecloomError
 from specloom.spec.source import FileRefused, read_bounded
 
 TEMP_MARK = ".specloom-"
@@ -27,7 +28,7 @@ TEMP_NAME = re.compile(r"\A\..+" + re.escape(TEMP_MARK) + r"[a-z0-9_]{6,16}"
 STALE_AFTER = 60.0  # seconds: a write takes far less, even a 20 MB one with its fsync
 
 
-class StaleFileError(RuntimeError):
+class StaleFileError(RuntimeError, SpecloomError):
     """The file changed on disk since it was read; writing would lose someone's edit."""
 
 

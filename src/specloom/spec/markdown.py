@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from specloom.spec.front_matter import front_matter
 from specloom.spec.source import Problem
 
 ATX_OPEN = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)")
@@ -103,14 +104,12 @@ def iter_lines(lines: Sequence[str], start: int = 0) -> Iterator[Line]:
             yield Line(number, text, "underline")
             continue
         if fence is not None:
-            if closes_fence(text, fence):
-                fence = None
+            fence = None if closes_fence(text, fence) else fence
             yield Line(number, text, "fence")
             previous_blank, previous_paragraph = False, False
             continue
         if comment:
-            if "-->" in text:
-                comment = False
+            comment = "-->" not in text
             yield Line(number, text, "comment")
             continue
         blank = not text.strip()
@@ -151,10 +150,8 @@ def iter_lines(lines: Sequence[str], start: int = 0) -> Iterator[Line]:
             yield Line(number, text, heading=head)
             continue
         is_item = LIST_ITEM_START.match(text) is not None and THEMATIC_BREAK.match(text) is None
-        if is_item:
-            in_list = True
-        elif previous_blank and width < 2:
-            in_list = False
+        # an item opens a list (or continues it); text at the margin after a blank line ends it
+        in_list = is_item or (in_list and not (previous_blank and width < 2))
         if not is_item and not in_list and not previous_paragraph and offset + 1 < len(texts) \
                 and SETEXT_UNDERLINE.match(texts[offset + 1]) and width < 4 \
                 and THEMATIC_BREAK.match(text) is None:
@@ -195,12 +192,11 @@ def heading(text: str) -> tuple[int, str] | None:
 
 
 def front_matter_end(lines: Sequence[str]) -> tuple[int, Problem | None]:
-    """Index of the first line after YAML front matter (0 when there is none)."""
-    if not lines or lines[0].rstrip("\r\n") != "---":
-        return 0, None
-    for index in range(1, len(lines)):
-        if lines[index].rstrip("\r\n") in ("---", "..."):
-            return index + 1, None
+    """Index of the first line after YAML front matter (0 when there is none), and S003 when
+    it is never closed (see `spec.front_matter`)."""
+    found = front_matter(lines)
+    if found is None or found.closing is not None:
+        return (found.body_start if found else 0), None
     problem = Problem(
         "S003", 1, "front matter opened with '---' is never closed",
         "add a closing '---' line after the front matter, or remove the opening one",
@@ -272,13 +268,3 @@ def _expand(first: str, second: str) -> list[str]:
         return [f"{ra}.{ca}", f"{rb}.{cb}"]
     return [f"{ra}.{ca}", *(str(r) for r in range(ra + 1, rb)),
             *(f"{rb}.{n}" for n in range(1, cb + 1))]
-
-
-def strip_emphasis(text: str) -> str:
-    """Remove surrounding markdown emphasis markers (`_x_`, `*x*`, `**x**`)."""
-    stripped = text.strip()
-    for marker in ("**", "__", "*", "_"):
-        if len(stripped) > 2 * len(marker) and stripped.startswith(marker) \
-                and stripped.endswith(marker):
-            return stripped[len(marker):-len(marker)].strip()
-    return stripped

@@ -19,7 +19,38 @@ from specloom.spec.markdown import (
     iter_lines,
     normal_id,
 )
+from specloom.spec.requirements_model import (
+    Criterion,
+    DefinedId,
+    GlossaryTerm,
+    Requirement,
+    RequirementsDoc,
+    TextSegment,
+)
+from specloom.spec.sections import Section, close_sections
 from specloom.spec.source import Problem, SourceText
+
+# The document model lives in `requirements_model`; callers import it from here.
+__all__ = [
+    "ACCEPTANCE",
+    "BUGFIX_SECTIONS",
+    "DOTTED_ITEM",
+    "GLOSSARY",
+    "ID_DEFINITION",
+    "ID_HEADING",
+    "ID_IN_TEXT",
+    "ID_PATTERN",
+    "REQUIREMENT_HEADING",
+    "USER_STORY",
+    "Criterion",
+    "DefinedId",
+    "GlossaryTerm",
+    "Requirement",
+    "RequirementsDoc",
+    "Section",
+    "TextSegment",
+    "parse_requirements",
+]
 
 # `### Requirement 1: Title`, and Kiro's Japanese and Chinese forms `### 要件 1`, `### 需求 1`.
 REQUIREMENT_HEADING = re.compile(
@@ -77,132 +108,6 @@ def _blank_comments(text: str) -> str:
     return "".join(parts).rstrip()
 
 
-@dataclass(frozen=True, slots=True)
-class TextSegment:
-    """A piece of a criterion's text as it stands in the file (1-based line and column)."""
-
-    line: int
-    column: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Criterion:
-    """Acceptance criterion `id` (= `requirement.number`); `text` joins wrapped lines."""
-
-    id: str
-    requirement: str
-    number: int
-    written_number: int
-    text: str
-    line: int
-    segments: tuple[TextSegment, ...]
-
-    def locate(self, offset: int) -> tuple[int, int]:
-        """File (line, column) of a character offset into `text`."""
-        position = 0
-        for segment in self.segments:
-            end = position + len(segment.text)
-            if offset <= end:
-                return segment.line, segment.column + max(0, offset - position)
-            position = end + 1  # the joining space
-        last = self.segments[-1]
-        return last.line, last.column + len(last.text)
-
-
-@dataclass(frozen=True, slots=True)
-class Requirement:
-    number: str
-    title: str
-    line: int
-    user_story: str | None
-    criteria: tuple[Criterion, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class GlossaryTerm:
-    term: str
-    definition: str
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    """A heading and the lines it spans (end_line inclusive)."""
-
-    title: str
-    level: int
-    line: int
-    end_line: int
-
-
-@dataclass(frozen=True, slots=True)
-class DefinedId:
-    """An ID-style name (`FR-2`, `REQ-3`) the document defines, normalised by `normal_id`.
-
-    `target` is the requirement number it names (`### Requirement 2 (FR-2)` gives "2"), or
-    the ID itself when it names a block that is no numbered requirement (`1. **FR-2**: ...`).
-    """
-
-    id: str
-    target: str
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class RequirementsDoc:
-    source: SourceText
-    kind: str  # "requirements" or "bugfix"
-    title: str | None
-    sections: tuple[Section, ...]
-    glossary: tuple[GlossaryTerm, ...]
-    requirements: tuple[Requirement, ...]
-    problems: tuple[Problem, ...]
-    ids: tuple[DefinedId, ...] = ()
-    # Built on first use, so that resolving every citation of a large plan stays linear.
-    _index: dict[str, Criterion | Requirement | DefinedId] = field(
-        default_factory=dict, compare=False, repr=False)
-
-    def _lookup(self, key: str) -> Criterion | Requirement | DefinedId | None:
-        index = self._index
-        if not index:
-            for defined in reversed(self.ids):  # the first definition wins
-                index[f"id:{defined.id}"] = defined
-            for requirement in reversed(self.requirements):
-                index[f"req:{requirement.number}"] = requirement
-                for criterion in reversed(requirement.criteria):
-                    index[f"crit:{criterion.id}"] = criterion
-            index[""] = self.ids[0] if self.ids else DefinedId("", "", 0)  # marks it built
-        return index.get(key)
-
-    def resolve(self, ref_id: str) -> str | None:
-        """The criterion or requirement a citation id names, or None when it names nothing.
-
-        Numbers resolve to themselves when they exist. An ID-style id (`FR-2`, `US-1.2`)
-        resolves through the IDs this document defines: to the requirement (or its criterion)
-        that carries the ID, or to the ID itself when it names an unnumbered block.
-        """
-        if self._lookup(f"crit:{ref_id}") is not None or \
-                self._lookup(f"req:{ref_id}") is not None:
-            return ref_id
-        base, dot, criterion = ref_id.partition(".")
-        defined = self._lookup(f"id:{base}")
-        if not isinstance(defined, DefinedId):
-            return None
-        if not dot:
-            return defined.target
-        if defined.target == defined.id:
-            return ref_id
-        wanted = f"{defined.target}.{criterion}"
-        return wanted if self.criterion(wanted) is not None else None
-
-    def criteria(self) -> tuple[Criterion, ...]:
-        return tuple(c for r in self.requirements for c in r.criteria)
-
-    def criterion(self, criterion_id: str) -> Criterion | None:
-        found = self._lookup(f"crit:{criterion_id}")
-        return found if isinstance(found, Criterion) else None
-
 
 @dataclass(slots=True)
 class _OpenRequirement:
@@ -216,6 +121,7 @@ class _OpenRequirement:
     items: list[tuple[int, int, list[TextSegment], bool]] | None = None
 
 
+
 def parse_requirements(source: SourceText, kind: str = "requirements") -> RequirementsDoc:
     """Parse requirements.md (kind="requirements") or bugfix.md (kind="bugfix")."""
     problems: list[Problem] = []
@@ -225,92 +131,109 @@ def parse_requirements(source: SourceText, kind: str = "requirements") -> Requir
     if not source.text.strip():
         problems.append(Problem("S002", 1, "the document is empty",
                                 "write the requirements, or delete the file"))
-    title: str | None = None
-    sections: list[Section] = []
-    glossary: list[GlossaryTerm] = []
-    finished: list[_OpenRequirement] = []
-    current: _OpenRequirement | None = None
-    in_glossary = False
-    ids: list[DefinedId] = []
-    known_ids: set[str] = set()
-
-    def define(ident: str, target: str, number: int) -> None:
-        key = normal_id(ident)
-        if key not in known_ids:
-            known_ids.add(key)
-            ids.append(DefinedId(key, target, number))
-
-    def close() -> None:
-        nonlocal current
-        if current is not None:
-            finished.append(current)
-        current = None
-
+    reader = _Reader(kind)
     for line in iter_lines(source.lines, start):
         if line.in_fence:
             continue
-        text = line.text
-        head = line.heading
-        if head is not None:
-            level, heading_title = head
-            sections.append(Section(heading_title, level, line.number, line.number))
-            if level == 1 and title is None:
-                title = heading_title
-            in_glossary = level <= 3 and GLOSSARY.match(heading_title) is not None
-            match = REQUIREMENT_HEADING.match(heading_title) if kind == "requirements" else None
-            id_match = ID_HEADING.match(heading_title) \
-                if kind == "requirements" and level >= 2 and not match else None
-            bugfix_number = _bugfix_section(heading_title) if kind == "bugfix" else None
-            if match:
-                close()
-                number = str(int(match.group(1)))
-                req_title = _clean_title(match.group(2))
-                current = _OpenRequirement(number, req_title, line.number, items=[])
-                for ident in ID_IN_TEXT.findall(req_title):
-                    define(ident, number, line.number)
-            elif id_match:
-                close()
-                ident = normal_id(id_match.group(1))
-                current = _OpenRequirement(ident, _clean_title(id_match.group(2)), line.number,
-                                           items=[])
-                define(ident, ident, line.number)
-            elif bugfix_number is not None:
-                close()
-                current = _OpenRequirement(bugfix_number, heading_title, line.number, items=[],
-                                           in_criteria=True)
-            elif current is not None and ACCEPTANCE.search(heading_title):
-                current.in_criteria = True
-            elif current is not None and level <= 3:
-                close()
-            continue
-        if in_glossary:
-            term = _glossary_term(text, line.number)
-            if term:
-                glossary.append(term)
-            continue
-        if kind == "requirements" and (current is None or not current.in_criteria):
-            definition = ID_DEFINITION.match(text)
-            if definition:
-                define(definition.group(1),
-                       current.number if current is not None else normal_id(definition.group(1)),
-                       line.number)
-        if current is None:
-            continue
-        _consume_requirement_line(current, text, line.number, kind)
-
-    close()
-    _close_sections(sections, len(source.lines))
-    requirements = tuple(_build_requirement(r, problems, kind) for r in finished)
-    if not requirements and not ids and source.text.strip():
+        if line.heading is not None:
+            reader.heading(line.heading, line.number)
+        else:
+            reader.text(line.text, line.number)
+    reader.close()
+    close_sections(reader.sections, len(source.lines))
+    requirements = tuple(_build_requirement(r, problems, kind) for r in reader.finished)
+    if not requirements and not reader.ids and source.text.strip():
         # A document that defines ID-style requirements (`1. **FR-1**: ...`) has requirements,
         # in another structure; citations of its IDs resolve.
         what = "no '### Requirement N' sections" if kind == "requirements" else (
             "none of the sections 'Current Behavior', 'Expected Behavior', 'Unchanged Behavior'")
         problems.append(Problem("S004", 1, f"found {what}",
                                 "structure the document as described in the Kiro format"))
-    return RequirementsDoc(source, kind, title, tuple(sections), tuple(glossary), requirements,
-                           tuple(problems), tuple(ids))
+    return RequirementsDoc(source, kind, reader.title, tuple(reader.sections),
+                           tuple(reader.glossary), requirements, tuple(problems),
+                           tuple(reader.ids))
 
+
+@dataclass(slots=True)
+class _Reader:
+    """What `parse_requirements` has read so far, line by line (code blocks left out)."""
+
+    kind: str
+    title: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    finished: list[_OpenRequirement] = field(default_factory=list)
+    current: _OpenRequirement | None = None
+    in_glossary: bool = False
+    ids: list[DefinedId] = field(default_factory=list)
+    known_ids: set[str] = field(default_factory=set)
+
+    def define(self, ident: str, target: str, number: int) -> None:
+        key = normal_id(ident)
+        if key not in self.known_ids:
+            self.known_ids.add(key)
+            self.ids.append(DefinedId(key, target, number))
+
+    def close(self) -> None:
+        if self.current is not None:
+            self.finished.append(self.current)
+        self.current = None
+
+    def heading(self, head: tuple[int, str], number: int) -> None:
+        level, heading_title = head
+        self.sections.append(Section(heading_title, level, number, number))
+        if level == 1 and self.title is None:
+            self.title = heading_title
+        self.in_glossary = level <= 3 and GLOSSARY.match(heading_title) is not None
+        opened = self._open_requirement(level, heading_title, number)
+        if opened is not None:
+            self.close()
+            self.current = opened
+        elif self.current is not None and ACCEPTANCE.search(heading_title):
+            self.current.in_criteria = True
+        elif self.current is not None and level <= 3:
+            self.close()
+
+    def _open_requirement(self, level: int, heading_title: str,
+                          number: int) -> _OpenRequirement | None:
+        """The requirement a heading starts (`Requirement N`, an ID, a bugfix section)."""
+        if self.kind == "bugfix":
+            section = _bugfix_section(heading_title)
+            if section is None:
+                return None
+            return _OpenRequirement(section, heading_title, number, items=[], in_criteria=True)
+        if self.kind != "requirements":
+            return None
+        match = REQUIREMENT_HEADING.match(heading_title)
+        if match:
+            requirement = str(int(match.group(1)))
+            title = _clean_title(match.group(2))
+            for ident in ID_IN_TEXT.findall(title):
+                self.define(ident, requirement, number)
+            return _OpenRequirement(requirement, title, number, items=[])
+        id_match = ID_HEADING.match(heading_title) if level >= 2 else None
+        if id_match:
+            ident = normal_id(id_match.group(1))
+            self.define(ident, ident, number)
+            return _OpenRequirement(ident, _clean_title(id_match.group(2)), number, items=[])
+        return None
+
+    def text(self, text: str, number: int) -> None:
+        if self.in_glossary:
+            term = _glossary_term(text, number)
+            if term:
+                self.glossary.append(term)
+            return
+        current = self.current
+        if self.kind == "requirements" and (current is None or not current.in_criteria):
+            definition = ID_DEFINITION.match(text)
+            if definition:
+                self.define(definition.group(1),
+                            current.number if current is not None
+                            else normal_id(definition.group(1)),
+                            number)
+        if current is not None:
+            _consume_requirement_line(current, text, number, self.kind)
 
 def _clean_title(title: str) -> str:
     return title.strip().strip("*").strip()
@@ -397,17 +320,3 @@ def _build_requirement(req: _OpenRequirement, problems: list[Problem], kind: str
         problems.append(Problem("S005", req.line, f"requirement {req.number} has no {what}",
                                 "add a numbered list under '#### Acceptance Criteria'"))
     return Requirement(req.number, req.title, req.line, req.user_story, tuple(criteria))
-
-
-def _close_sections(sections: list[Section], last_line: int) -> None:
-    """Set each section's end line: just before the next heading of the same or a higher level."""
-    open_indexes: list[int] = []
-    for index, section in enumerate(sections):
-        while open_indexes and sections[open_indexes[-1]].level >= section.level:
-            closed = open_indexes.pop()
-            done = sections[closed]
-            sections[closed] = Section(done.title, done.level, done.line, section.line - 1)
-        open_indexes.append(index)
-    for index in open_indexes:
-        done = sections[index]
-        sections[index] = Section(done.title, done.level, done.line, last_line)

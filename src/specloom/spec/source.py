@@ -22,6 +22,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from specloom.core.errors import SpecloomError
+
 MAX_BYTES = 20 * 1024 * 1024  # files larger than this are refused, not parsed
 # Lines end at LF, CRLF or a lone CR, as in editors; str.splitlines would also break at form
 # feeds, U+2028 and other separators, shifting every later line number.
@@ -98,12 +100,14 @@ def decode(path: str, data: bytes) -> ReadResult:
     return ReadResult(SourceText.from_text(path, text, encoding), None)
 
 
-class FileRefused(OSError):
+class FileRefused(OSError, SpecloomError):
     """A path specloom will not read: not a regular file, or over the size limit.
 
     An `OSError`, so callers that already turn I/O errors into findings handle it too;
     `str()` is the reason ("tasks.md is a directory, not a file") and `hint` what to do.
     """
+
+    hint: str
 
     def __init__(self, reason: str, hint: str) -> None:
         super().__init__(reason)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from specloom.core.errors import SpecloomError
 from specloom.spec.files import replace_if_unchanged
 from specloom.spec.source import read_source
 from specloom.spec.tasks import TaskNotFound, TaskStatus, parse_tasks, with_status
 from specloom.spec.workspace import Workspace
 
 
-class TaskStatusError(Exception):
+class TaskStatusError(SpecloomError):
     """The update cannot be made; the message says why and what to do."""
 
 

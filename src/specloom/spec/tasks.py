@@ -12,6 +12,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 
+from specloom.core.errors import SpecloomError
 from specloom.spec.design import validates_refs
 from specloom.spec.markdown import Ref, front_matter_end, iter_lines, parse_refs
 from specloom.spec.source import Problem, SourceText
@@ -116,8 +117,23 @@ class TasksDoc:
     def progress(self) -> tuple[int, int]:
         """(done, total) over required leaf tasks: tasks without sub-tasks, at any level,
         that are not optional and have no optional ancestor."""
-        leaves = [t for t in self.tasks if not self.children(t.id) and not self._optional(t)]
+        leaves = self.required_leaves()
         return sum(1 for t in leaves if t.status is TaskStatus.DONE), len(leaves)
+
+    def required_leaves(self) -> list[Task]:
+        """Tasks without sub-tasks, at any level, that are not optional and have no optional
+        ancestor, in plan order."""
+        return [t for t in self.tasks if not self.children(t.id) and not self._optional(t)]
+
+    def open_leaves(self) -> list[Task]:
+        """The required leaf tasks not done yet, in plan order: the work left."""
+        return [t for t in self.required_leaves() if t.status is not TaskStatus.DONE]
+
+    def next_open(self) -> Task | None:
+        """The next open leaf task: the first of `open_leaves`. The one rule behind `specloom
+        show`'s next task, the MCP tool `next_task` and `specloom run` without a task."""
+        leaves = self.open_leaves()
+        return leaves[0] if leaves else None
 
     def _optional(self, task: Task) -> bool:
         seen: set[str] = set()
@@ -301,7 +317,7 @@ def _close_task(opened: _OpenTask) -> Task:
     )
 
 
-class TaskNotFound(LookupError):
+class TaskNotFound(LookupError, SpecloomError):
     pass
 
 

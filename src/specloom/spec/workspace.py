@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from specloom.core.errors import SpecloomError
+
 SPEC_DOCUMENTS = ("requirements.md", "bugfix.md", "design.md", "tasks.md")
 
 
-class WorkspaceError(Exception):
+class WorkspaceError(SpecloomError):
     """No workspace where one was expected; the message says what to do."""
 
 

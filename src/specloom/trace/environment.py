@@ -24,12 +24,13 @@ import hashlib
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from specloom.core import process
 
 PROBE_TIMEOUT = 15.0
 OWN = "specloom's own interpreter"
@@ -55,7 +56,7 @@ def find_interpreter(root: Path, configured: str | None = None,
     for finder in (_active_venv, _project_venv, _tool_venv, _tox_or_nox, _on_path):
         try:
             found = finder(root)
-        except (OSError, ValueError, subprocess.SubprocessError):
+        except (OSError, ValueError):
             found = None
         if found is not None:
             return found
@@ -163,9 +164,8 @@ def _ask_tool(root: Path, command: list[str], source: str) -> Interpreter | None
     """Run a project manager's "where is the environment" command, if it is installed."""
     if shutil.which(command[0]) is None:
         return None
-    result = subprocess.run(command, cwd=root, capture_output=True, text=True,
-                            timeout=PROBE_TIMEOUT, check=False, stdin=subprocess.DEVNULL)
-    lines = result.stdout.strip().splitlines()
+    result = process.run(command, cwd=root, timeout=PROBE_TIMEOUT, merge_stderr=False)
+    lines = os.fsdecode(result.stdout).strip().splitlines()
     if result.returncode != 0 or not lines:
         return None
     return _venv(Path(lines[-1].strip()), source)
@@ -262,11 +262,10 @@ def _on_path(root: Path) -> Interpreter | None:
         located = shutil.which(name)
         if located is None:
             continue
-        probe = subprocess.run(
+        probe = process.run(
             [located, "-c", "import importlib.util, sys; "
                             "sys.exit(importlib.util.find_spec('pytest') is None)"],
-            cwd=root, capture_output=True, timeout=PROBE_TIMEOUT, check=False,
-            stdin=subprocess.DEVNULL)
+            cwd=root, timeout=PROBE_TIMEOUT, merge_stderr=False)
         if probe.returncode == 0:
             return Interpreter(located, f"{name} on PATH")
     return None

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from specloom.core import jsontext
+from specloom.core.errors import SpecloomError
 from specloom.spec.files import write_atomic
 from specloom.trace.anchors import Anchor
 
@@ -23,7 +24,7 @@ STORE_PATH = Path(".kiro") / "specloom" / "trace" / "fingerprints.json"
 STORE_VERSION = 2
 
 
-class StoreError(Exception):
+class StoreError(SpecloomError):
     """The fingerprint store cannot be read; the message says what to do."""
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from specloom.core.errors import SpecloomError
 from specloom.core.gitrun import GitRunError, run_git
 
 
-class GitError(Exception):
+class GitError(SpecloomError):
     """A git query failed; the message says why."""
 
 

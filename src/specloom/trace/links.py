@@ -53,12 +53,6 @@ class ScanProblem:
     message: str
 
 
-def in_comment(line_prefix: str) -> bool:
-    """Whether text after `line_prefix` (the start of its line) is inside a `#` comment."""
-    head, hash_sign, _ = line_prefix.partition("#")
-    return bool(hash_sign) and head.count('"') % 2 == 0 and head.count("'") % 2 == 0
-
-
 def criteria_of_tag(text: str) -> list[str]:
     """Criterion ids in the `1.2, 1.3` part of a tag."""
     return CRITERION_ID.findall(text)

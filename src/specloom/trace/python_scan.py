@@ -1,16 +1,33 @@
-"""Links in Python files, attached with `ast` to the function or class they belong to.
+"""Links in Python files, read from the standard library's `tokenize` tokens.
 
-A marker belongs to what it decorates (a class marker or `pytestmark` to every test under
-it). A tag in a docstring or in a comment inside a body belongs to the innermost enclosing
-function or class; a tag in a comment block directly above a definition belongs to that
-definition; a tag elsewhere belongs to the module (in a test file: to all its tests).
+The tokens say exactly what is a comment, a string, a docstring, a decorator and a definition,
+so a tag counts only in a comment or a docstring, and a `req` marker only as code. A marker
+belongs to what it decorates (a class marker or `pytestmark` to every test under it). A tag in a
+docstring or in a comment inside a body belongs to the innermost enclosing function or class; a
+tag in a comment block directly above a definition belongs to that definition; a tag elsewhere
+belongs to the module (in a test file: to all its tests). A line that cannot be tokenized (a
+bracket never closed, a stray character) is read again with that line taken for a plain
+statement, with a problem naming it; a file with a string never closed or broken indentation
+is read with the line heuristic of `generic_scan`, with a problem saying why. Syntax is not
+checked beyond the tokens, and nothing read is imported or run.
+
+`tokenize` costs about a microsecond a token, so `python_lean.lean_lines` first leaves out the
+lines that cannot change what the tokens say; line numbers are mapped back.
 """
 
 from __future__ import annotations
 
 import ast
+import io
 import os
-from dataclasses import dataclass
+import tokenize
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from keyword import iskeyword
+from token import COMMENT, DEDENT, ENDMARKER, ERRORTOKEN, INDENT, NAME, NEWLINE, NL, OP, STRING
+from typing import Literal
 
 from specloom.trace.generic_scan import scan_generic
 from specloom.trace.links import (
@@ -19,24 +36,20 @@ from specloom.trace.links import (
     Link,
     ScanProblem,
     criteria_of_tag,
-    in_comment,
-    marker_targets,
 )
-from specloom.trace.python_fast import scan_python_fast
+from specloom.trace.python_lean import lean_lines
+from specloom.trace.python_markers import (
+    MARKER_PROBLEM,
+    is_given,
+    parse,
+    pytestmark_values,
+    req_markers,
+)
 
-DefNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-
-
-@dataclass(frozen=True, slots=True)
-class _Def:
-    qualname: str
-    start: int  # first decorator line
-    end: int
-    is_class: bool
-    is_test: bool
-    given: bool
-    nodeid: str | None
-    node: DefNode
+NEEDLES = ("specloom:", "Feature:", "mark.req")
+_OPENING, _CLOSING = "([{", ")]}"
+MAX_BROKEN_LINES = 3
+Tokens = list[tokenize.TokenInfo]
 
 
 def is_test_file(path: str) -> bool:
@@ -45,175 +58,294 @@ def is_test_file(path: str) -> bool:
 
 
 def scan_python(path: str, text: str) -> tuple[list[Link], list[ScanProblem]]:
-    """Links in one Python file; a file that does not parse falls back to the line heuristic."""
-    tags = list(TAG.finditer(text)) if "specloom:" in text else []
-    prop_tags = list(PROPERTY_TAG.finditer(text)) if "Feature:" in text else []
-    if not tags and not prop_tags and "mark.req" not in text:
+    """Links in one Python file, with a problem for each line that cannot be tokenized.
+
+    A line with a bracket never closed or a stray character is read as a plain statement (a
+    header as `def name:`) and the file read again, up to `MAX_BROKEN_LINES` times; a string
+    never closed or a broken indentation sends the file to the line heuristic."""
+    if not any(needle in text for needle in NEEDLES):
         return [], []
-    fast = scan_python_fast(path, text, is_test_file(path))
-    if fast is not None:
-        return fast, []
-    return scan_python_exact(path, text)
+    text = text.removeprefix("\ufeff")
+    lines = text.split("\n")
+    broken: dict[int, str] = {}  # 0-based line -> why it cannot be tokenized
+    while True:
+        lean = lean_lines(text, lines, broken)
+        reader = _Reader(path, lines, lean.rows, lean.last_rows, lean.shortened)
+        try:
+            reader.read(tokenize.generate_tokens(io.StringIO(lean.text).readline))
+        except _Untokenizable as exc:
+            if exc.line_only and exc.line - 1 not in broken and len(broken) < MAX_BROKEN_LINES:
+                broken[exc.line - 1] = exc.reason
+                continue
+            problem = ScanProblem(path, exc.line, f"cannot parse Python ({exc.reason}); "
+                                                  "links read with the line heuristic")
+            links, problems = scan_generic(path, text, python=True)
+            return links, [problem, *problems]
+        return reader.links(), [
+            *(ScanProblem(path, row + 1, f"cannot parse Python ({reason}); the line is "
+                                         "skipped") for row, reason in sorted(broken.items())),
+            *reader.problems]
 
 
-def scan_python_exact(path: str, text: str) -> tuple[list[Link], list[ScanProblem]]:
-    """Links in one Python file read with `ast` (the line heuristic if it does not parse)."""
-    tags = list(TAG.finditer(text)) if "specloom:" in text else []
-    prop_tags = list(PROPERTY_TAG.finditer(text)) if "Feature:" in text else []
-    try:
-        tree = ast.parse(text, filename=path)
-    except (SyntaxError, ValueError) as exc:
-        line = getattr(exc, "lineno", None) or 1
-        problem = ScanProblem(path, line, f"cannot parse Python ({getattr(exc, 'msg', exc)}); "
-                                          "links read with the line heuristic")
-        links, problems = scan_generic(path, text, python=True)
-        return links, [problem, *problems]
-    scanner = _PythonFile(path, text, tree)
-    scanner.read_markers()
-    docstrings = _docstring_lines(tree)
-    strings = _string_lines(tree, docstrings)
-    for match in sorted([*tags, *prop_tags], key=lambda m: m.start()):
-        if not _in_comment_or_docstring(text, match.start(), docstrings, strings):
-            continue  # a tag inside an ordinary string literal is test data, not a link
-        if match.re is TAG:
-            scanner.add_tag(match.start(), match.group(1), criteria_of_tag(match.group(2)), None)
+class _Untokenizable(Exception):
+    def __init__(self, line: int, reason: str, line_only: bool = False) -> None:
+        super().__init__(reason)
+        self.line, self.reason = line, reason
+        self.line_only = line_only  # reading the line as a plain statement may mend the file
+
+
+@dataclass(slots=True)
+class _Def:
+    name: str
+    qualname: str
+    start: int  # first decorator line
+    end: int    # last line of the body
+    is_class: bool
+    is_test: bool
+    given: bool
+    nodeid: str | None
+
+
+@dataclass(slots=True)
+class _Hit:
+    line: int
+    owner: _Def | None  # markers only; a tag's owner is found once every definition is known
+    spec: str
+    criteria: list[str]
+    prop: int | None
+    via: str
+    comment_only: bool = False  # a tag in a comment alone on its line
+
+
+@dataclass(slots=True)
+class _Reader:
+    """One pass over the tokens: definitions with their lines, tags, markers."""
+
+    path: str
+    lines: list[str]  # of the original text
+    rows: list[int]   # the original line number of each tokenized line
+    last_rows: list[int]  # the last original line each tokenized line stands for
+    shortened: set[int]  # original line numbers of the lines tokenized shortened
+    test_file: bool = False
+    defs: list[_Def] = field(default_factory=list)
+    hits: list[_Hit] = field(default_factory=list)
+    problems: list[ScanProblem] = field(default_factory=list)
+    statement_ends: set[int] = field(default_factory=set)  # first and last lines of statements
+    blocks: list[_Def | None] = field(default_factory=list)  # None: the block of an if, for...
+    decorators: list[Tokens] = field(default_factory=list)
+    awaiting_body: _Def | None = None  # a definition whose header ended its line
+    docstring_next: bool = True  # the next statement opens a module, class or function
+    last_line: int = 0  # the last line of the last statement read
+
+    def __post_init__(self) -> None:
+        self.test_file = is_test_file(self.path)
+
+    def row(self, position: tuple[int, int]) -> int:
+        return self.rows[position[0] - 1] if position[0] <= len(self.rows) else len(self.lines)
+
+    # reading tokens ------------------------------------------------------------------------
+    def read(self, tokens: Iterator[tokenize.TokenInfo]) -> None:
+        statement: Tokens = []
+        try:
+            for token in tokens:
+                kind = token.type
+                if kind in (NL, ENDMARKER):
+                    continue
+                if kind == COMMENT:
+                    self._comment(token)
+                    continue
+                if self.awaiting_body is not None and kind != INDENT:
+                    self.awaiting_body = None  # a header without a body: its end is its line
+                if kind == NEWLINE:
+                    self._statement(statement)
+                    statement = []
+                elif kind == INDENT:
+                    self.blocks.append(self.awaiting_body)
+                    self.docstring_next = self.awaiting_body is not None
+                    self.awaiting_body = None
+                elif kind == DEDENT:
+                    block = self.blocks.pop()
+                    if block is not None:
+                        block.end = self.last_line
+                elif kind == ERRORTOKEN:
+                    if not token.string.isspace():
+                        reason = ("a string is never closed" if token.string in "'\""
+                                  else f"unexpected {token.string!r}")
+                        raise _Untokenizable(self.row(token.start), reason, line_only=True)
+                else:
+                    statement.append(token)
+        except tokenize.TokenError as exc:
+            raise self._unclosed(statement, exc) from None
+        except SyntaxError as exc:  # IndentationError, or the C tokenizer of Python 3.12+
+            line = self.row((exc.lineno, 0)) if exc.lineno else 1
+            raise _Untokenizable(line, exc.msg) from None
+
+    def _unclosed(self, statement: Tokens, exc: tokenize.TokenError) -> _Untokenizable:
+        opened: list[tokenize.TokenInfo] = []
+        for token in statement:
+            if token.type == OP and token.string in _OPENING:
+                opened.append(token)
+            elif token.type == OP and token.string in _CLOSING and opened:
+                opened.pop()
+        position = exc.args[1] if len(exc.args) > 1 else (len(self.rows), 0)
+        if str(exc.args[0]).startswith("unterminated string"):  # Python 3.12+: one line
+            return _Untokenizable(self.row(position), "a string is never closed", line_only=True)
+        if opened:
+            return _Untokenizable(self.row(opened[-1].start),
+                                  f"{opened[-1].string!r} is never closed", line_only=True)
+        return _Untokenizable(self.row(position), "a string is never closed")
+
+    def _comment(self, token: tokenize.TokenInfo) -> None:
+        if "specloom:" in token.string or "Feature:" in token.string:
+            alone = not token.line[:token.start[1]].strip()
+            for line, spec, criteria, prop, via in _tags(token.string, self.row(token.start)):
+                self.hits.append(_Hit(line, None, spec, criteria, prop, via, alone))
+
+    def _statement(self, tokens: Tokens) -> None:
+        if not tokens:
+            return
+        last = tokens[-1].end[0]
+        self.last_line = self.last_rows[last - 1] if last <= len(self.rows) else len(self.lines)
+        self.statement_ends.update((self.row(tokens[0].start), self.last_line))
+        if self.docstring_next:
+            self.docstring_next = False
+            self._docstring(tokens)
+        head = tokens[0]
+        if head.type == OP and head.string == "@":
+            self.decorators.append(tokens)
+            return
+        keyword = head.string if head.type == NAME else ""
+        if keyword == "async" and len(tokens) > 1 and tokens[1].string == "def":
+            keyword = "def"
+        if keyword in ("def", "class"):
+            self._definition(tokens, keyword == "class")
+            return
+        self.decorators = []
+        block = self.blocks[-1] if self.blocks else None
+        if not self.blocks or (block is not None and block.is_class):
+            self._pytestmark(tokens, block)
+
+    def _definition(self, tokens: Tokens, is_class: bool) -> None:
+        name = next((t.string for t in tokens[1:] if t.type == NAME and t.string != "def"), "")
+        parents = [block for block in self.blocks if block is not None]
+        names = [*(p.name for p in parents), name]
+        is_test = (self.test_file and not is_class and name.startswith("test")
+                   and all(p.is_class and p.name.startswith("Test") for p in parents))
+        decorators, self.decorators = self.decorators, []
+        start = self.row((decorators or [tokens])[0][0].start)
+        definition = _Def(name, ".".join(names), start, self.last_line, is_class, is_test,
+                          False, f"{self.path}::{'::'.join(names)}" if is_test else None)
+        self.defs.append(definition)
+        for decorator in decorators:
+            self._decorator(decorator, definition)
+        body = _after_header_colon(tokens)
+        if body is None:
+            self.awaiting_body = definition
+            return
+        self._docstring(body)  # the body on the header's line: `def f(): "doc"`
+        if is_class:
+            self._pytestmark(body, definition)
+
+    def _docstring(self, tokens: Tokens) -> None:
+        strings = []
+        for token in tokens:
+            if token.type != STRING:
+                if token.type == OP and token.string == ";":
+                    break
+                return
+            if set(token.string[:token.string.index(token.string[-1])].lower()) & {"b", "f"}:
+                return  # bytes or an f-string: not a docstring
+            strings.append(token)
+        for token in strings:
+            text = self._source([token])  # the tokenized copy may lack some of its lines
+            for line, spec, criteria, prop, via in _tags(text, self.row(token.start)):
+                self.hits.append(_Hit(line, None, spec, criteria, prop, via))
+
+    # markers -------------------------------------------------------------------------------
+    def _decorator(self, tokens: Tokens, definition: _Def) -> None:
+        """Note Hypothesis's `given`, and the req markers, among a definition's decorators."""
+        row = self.row(tokens[0].start)
+        if row in self.shortened:
+            line = self.lines[row - 1]
+            source = line[line.index("@") + 1:]
+        elif len(tokens) > 1:
+            row, source = self.row(tokens[1].start), self._source(tokens[1:])
         else:
-            scanner.add_tag(match.start(), match.group(1), [], int(match.group(2)))
-    return scanner.links, scanner.problems
+            return
+        if "given" in source or "req" in source:
+            expression = self._parse(f"(\n{source}\n)", row, "eval")
+            if isinstance(expression, ast.Expression):
+                definition.given = definition.given or is_given(expression.body)
+                self._markers(expression.body, definition, row - 2)
 
+    def _pytestmark(self, tokens: Tokens, owner: _Def | None) -> None:
+        """The markers of each `pytestmark = ...` among the simple statements of a line."""
+        for statement in _simple_statements(tokens):
+            if statement[0].type == NAME and not iskeyword(statement[0].string) and any(
+                    t.string == "pytestmark" and n.string == "=" for t, n in pairwise(statement)):
+                row = self.row(statement[0].start)
+                module = self._parse(self._source(statement), row, "exec")
+                for value in pytestmark_values(module) if isinstance(module, ast.Module) else []:
+                    self._markers(value, owner, row - 1)
 
-def _docstring_lines(tree: ast.Module) -> list[tuple[int, int]]:
-    """(first, last) lines of the module, class and function docstrings."""
-    spans = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | DefNode) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
-                    and isinstance(first.value.value, str):
-                spans.append((first.lineno, first.end_lineno or first.lineno))
-    return spans
+    def _parse(self, source: str, row: int, mode: Literal["eval", "exec"]) -> ast.AST | None:
+        try:
+            return parse(source, mode)
+        except (SyntaxError, ValueError) as exc:
+            self.problems.append(ScanProblem(
+                self.path, row, f"cannot parse Python ({getattr(exc, 'msg', exc)})"))
+            return None
 
+    def _markers(self, expression: ast.expr, owner: _Def | None, offset: int) -> None:
+        for line, targets in req_markers(expression):
+            if targets is None:
+                self.problems.append(ScanProblem(self.path, line + offset, MARKER_PROBLEM))
+            else:
+                self.hits.append(_Hit(line + offset, owner, *targets, None, "marker"))
 
-def _string_lines(tree: ast.Module, docstrings: list[tuple[int, int]]) -> set[int]:
-    """Lines inside multi-line string literals that are not docstrings."""
-    lines: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                and node.end_lineno and node.end_lineno > node.lineno \
-                and (node.lineno, node.end_lineno) not in docstrings:
-            lines.update(range(node.lineno + 1, node.end_lineno + 1))
-    return lines
+    def _source(self, tokens: Tokens) -> str:
+        """The original text from the start of the first token to the end of the last."""
+        first, last = self.row(tokens[0].start), self.row(tokens[-1].end)
+        column, end = tokens[0].start[1], tokens[-1].end[1]
+        if first == last:
+            return self.lines[first - 1][column:end]
+        return "\n".join([self.lines[first - 1][column:], *self.lines[first:last - 1],
+                          self.lines[last - 1][:end]])
 
-
-def _in_comment_or_docstring(text: str, offset: int, docstrings: list[tuple[int, int]],
-                             strings: set[int]) -> bool:
-    line = text.count("\n", 0, offset) + 1
-    if any(first <= line <= last for first, last in docstrings):
-        return True
-    return line not in strings and in_comment(text[text.rfind("\n", 0, offset) + 1:offset])
-
-
-class _PythonFile:
-    def __init__(self, path: str, text: str, tree: ast.Module) -> None:
-        self.path = path
-        self.text = text
-        self.tree = tree
-        self.test_file = is_test_file(path)
-        self.defs: list[_Def] = []
-        self.links: list[Link] = []
-        self.problems: list[ScanProblem] = []
-        self._lines: list[str] | None = None
-        self._collect(tree.body, [], True)
+    # links ---------------------------------------------------------------------------------
+    def links(self) -> list[Link]:
         self.defs.sort(key=lambda d: d.start)
+        starts = [d.start for d in self.defs]
+        links: list[Link] = []
+        for hit in sorted(self.hits, key=lambda h: h.line):
+            owner = hit.owner if hit.via == "marker" else self._owner_of(hit, starts)
+            links += self._links(owner, hit)
+        return links
 
-    def _collect(self, body: list[ast.stmt], parents: list[str], test_scope: bool) -> None:
-        for node in body:
-            if not isinstance(node, DefNode):
-                continue
-            names = [*parents, node.name]
-            is_class = isinstance(node, ast.ClassDef)
-            is_test = (self.test_file and test_scope and not is_class
-                       and node.name.startswith("test"))
-            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            self.defs.append(_Def(
-                ".".join(names), start, node.end_lineno or node.lineno, is_class, is_test,
-                _uses_given(node), f"{self.path}::{'::'.join(names)}" if is_test else None,
-                node))
-            inner_scope = test_scope and is_class and node.name.startswith("Test")
-            self._collect(node.body, names, inner_scope)
+    def _owner_of(self, hit: _Hit, starts: list[int]) -> _Def | None:
+        index = bisect_right(starts, hit.line)
+        if hit.comment_only and index < len(self.defs):
+            following = self.defs[index]
+            if self.statement_ends.isdisjoint(range(hit.line + 1, following.start)):
+                return following  # only comments and blank lines between
+        for candidate in reversed(self.defs[:index]):
+            if candidate.end >= hit.line:
+                return candidate
+        return None
 
-    # markers -------------------------------------------------------------------------
-    def read_markers(self) -> None:
-        self._markers_in(self.tree.body, None)
-        for item in self.defs:
-            for decorator in item.node.decorator_list:
-                self._add_markers(decorator, item)
-            if item.is_class:
-                self._markers_in(item.node.body, item)
-
-    def _markers_in(self, body: list[ast.stmt], owner: _Def | None) -> None:
-        for statement in body:
-            if isinstance(statement, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id == "pytestmark" for t in statement.targets):
-                self._add_markers(statement.value, owner)
-
-    def _add_markers(self, expression: ast.expr, owner: _Def | None) -> None:
-        calls = expression.elts if isinstance(expression, ast.List | ast.Tuple) else [expression]
-        for call in calls:
-            if not _is_req_call(call):
-                continue
-            assert isinstance(call, ast.Call)
-            args = [a.value for a in call.args
-                    if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-            targets = marker_targets(args) if len(args) == len(call.args) else None
-            if targets is None or not targets[1]:
-                self.problems.append(ScanProblem(
-                    self.path, call.lineno,
-                    "req marker needs string literals: req('spec', '1.2') or req('spec:1.2')"))
-                continue
-            spec, criteria = targets
-            self._emit(owner, spec, criteria, None, call.lineno, "marker")
-
-    # tags ----------------------------------------------------------------------------
-    def add_tag(self, offset: int, spec: str, criteria: list[str], prop: int | None) -> None:
-        line = self.text.count("\n", 0, offset) + 1
-        via = "tag" if prop is None else "property-tag"
-        self._emit(self._owner_of_line(line), spec, criteria, prop, line, via)
-
-    def _owner_of_line(self, line: int) -> _Def | None:
-        following = next((d for d in self.defs if d.start > line), None)
-        if following is not None and self._is_comment_line(line) \
-                and self._only_comments_between(line, following.start):
-            return following
-        enclosing = [d for d in self.defs if d.start <= line <= d.end]
-        return enclosing[-1] if enclosing else None
-
-    def _is_comment_line(self, line: int) -> bool:
-        if self._lines is None:
-            self._lines = self.text.splitlines()
-        return self._lines[line - 1].lstrip().startswith("#")
-
-    def _only_comments_between(self, line: int, start: int) -> bool:
-        if self._lines is None:
-            self._lines = self.text.splitlines()
-        between = self._lines[line:start - 1]
-        return all(not s.strip() or s.lstrip().startswith("#") for s in between)
-
-    # emitting ------------------------------------------------------------------------
-    def _emit(self, owner: _Def | None, spec: str, criteria: list[str], prop: int | None,
-              line: int, via: str) -> None:
+    def _links(self, owner: _Def | None, hit: _Hit) -> list[Link]:
         tests = self._tests_under(owner)
-        targets: list[tuple[str | None, int | None]] = (
-            [(c, None) for c in criteria] if prop is None else [(None, prop)])
+        targets = [(c, None) for c in hit.criteria] if hit.prop is None else [(None, hit.prop)]
+        links = []
         for criterion, number in targets:
             if tests:
-                for test in tests:
-                    self.links.append(Link(spec, criterion, number, self.path, line,
-                                           test.qualname, "test", via, test.nodeid, test.given))
+                links += [Link(hit.spec, criterion, number, self.path, hit.line, test.qualname,
+                               "test", hit.via, test.nodeid, test.given) for test in tests]
             else:
-                symbol = owner.qualname if owner is not None else None
-                self.links.append(Link(spec, criterion, number, self.path, line, symbol,
-                                       "code", via))
+                links.append(Link(hit.spec, criterion, number, self.path, hit.line,
+                                  owner.qualname if owner is not None else None, "code",
+                                  hit.via))
+        return links
 
     def _tests_under(self, owner: _Def | None) -> list[_Def]:
         if owner is None:
@@ -224,20 +356,42 @@ class _PythonFile:
         return [d for d in self.defs if d.is_test and d.qualname.startswith(prefix)]
 
 
-def _is_req_call(node: ast.expr) -> bool:
-    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
-        return False
-    if node.func.attr != "req":
-        return False
-    owner = node.func.value
-    return (isinstance(owner, ast.Attribute) and owner.attr == "mark") or (
-        isinstance(owner, ast.Name) and owner.id == "mark")
+def _tags(text: str, first_line: int) -> Iterator[tuple[int, str, list[str], int | None, str]]:
+    """(line, spec, criteria, property, via) of each tag in a comment's or docstring's text."""
+    found = [(m, "tag") for m in TAG.finditer(text)] if "specloom:" in text else []
+    if "Feature:" in text:
+        found += [(m, "property-tag") for m in PROPERTY_TAG.finditer(text)]
+    for match, via in sorted(found, key=lambda item: item[0].start()):
+        line = first_line + text.count("\n", 0, match.start())
+        if via == "tag":
+            yield line, match.group(1), criteria_of_tag(match.group(2)), None, via
+        else:
+            yield line, match.group(1), [], int(match.group(2)), via
 
 
-def _uses_given(node: DefNode) -> bool:
-    for decorator in node.decorator_list:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
-        if name == "given":
-            return True
-    return False
+def _top_level(tokens: Tokens, operator: str) -> list[int]:
+    """Where `operator` appears in `tokens` outside brackets."""
+    depth, found = 0, []
+    for index, token in enumerate(tokens):
+        if token.type == OP:
+            if token.string in _OPENING:
+                depth += 1
+            elif token.string in _CLOSING:
+                depth -= 1
+            elif token.string == operator and depth == 0:
+                found.append(index)
+    return found
+
+
+def _simple_statements(tokens: Tokens) -> Iterator[Tokens]:
+    """The statements of a logical line, split at its top-level semicolons."""
+    bounds = [-1, *_top_level(tokens, ";"), len(tokens)]
+    for start, end in pairwise(bounds):
+        if end > start + 1:
+            yield tokens[start + 1:end]
+
+
+def _after_header_colon(tokens: Tokens) -> Tokens | None:
+    """The tokens after the `:` ending a definition's header; None when the line ends there."""
+    colons = _top_level(tokens, ":")
+    return (tokens[colons[0] + 1:] or None) if colons else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from specloom import __version__
@@ -21,9 +22,11 @@ def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
-    return {"code": d.code, "severity": d.severity.label, "spec": d.spec, "path": d.path,
-            "line": d.line, "message": d.message, "hint": d.hint}
+def diagnostics_json(diagnostics: Sequence[Diagnostic]) -> list[dict[str, Any]]:
+    """The diagnostics as every JSON output shows them (`core.json_model.diagnostic_json`)."""
+    from specloom.quality.json_model import diagnostics_json as to_json
+
+    return to_json(diagnostics)
 
 
 def link_dict(link: Link) -> dict[str, Any]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from specloom.trace.drift import DriftReport
-from specloom.trace.render_common import diagnostic_dict, dumps, header, md_escape
+from specloom.trace.render_common import diagnostics_json, dumps, header, md_escape
 
 
 def drift_to_dict(report: DriftReport) -> dict[str, Any]:
-    return {
+    from specloom.core.json_model import validated
+    from specloom.trace.json_model import DriftJson
+
+    return validated(DriftJson, {
         **header("drift"),
         "git": report.git,
         "note": report.note,
@@ -25,8 +28,8 @@ def drift_to_dict(report: DriftReport) -> dict[str, Any]:
                          "via": a.anchor.via, "status": a.status, "message": a.message,
                          "diff": list(a.diff), "note": a.note} for a in d.anchors],
         } for d in report.criteria],
-        "diagnostics": [diagnostic_dict(d) for d in report.diagnostics],
-    }
+        "diagnostics": diagnostics_json(report.diagnostics),
+    })
 
 
 def render_drift_json(report: DriftReport) -> str:

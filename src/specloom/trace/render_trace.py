@@ -7,8 +7,8 @@ from typing import Any
 from specloom.trace.links import Link
 from specloom.trace.matrix import CriterionTrace, TraceReport
 from specloom.trace.render_common import (
-    diagnostic_dict,
     diagnostic_lines,
+    diagnostics_json,
     dumps,
     header,
     link_dict,
@@ -21,7 +21,10 @@ ICONS = {"covered": "✅", "uncovered": "⬜", "stale": "⚠️"}
 
 
 def trace_to_dict(report: TraceReport) -> dict[str, Any]:
-    return {
+    from specloom.core.json_model import validated
+    from specloom.trace.json_model import TraceJson
+
+    return validated(TraceJson, {
         **header("trace"),
         "root": str(report.root),
         "files_scanned": report.files_scanned,
@@ -37,8 +40,8 @@ def trace_to_dict(report: TraceReport) -> dict[str, Any]:
         "orphans": [{"code": o.code, "spec": o.link.spec, "target": o.link.target,
                      "reason": o.reason, **link_dict(o.link)} for o in report.orphans],
         "problems": [problem_dict(p) for p in report.problems],
-        "diagnostics": [diagnostic_dict(d) for d in report.diagnostics],
-    }
+        "diagnostics": diagnostics_json(report.diagnostics),
+    })
 
 
 def _criterion_dict(criterion: CriterionTrace) -> dict[str, Any]:

@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from specloom.trace.render_common import (
-    diagnostic_dict,
     diagnostic_lines,
+    diagnostics_json,
     dumps,
     header,
     md_escape,
@@ -34,7 +34,10 @@ def _test_dict(test: TestOutcome) -> dict[str, Any]:
 
 
 def verify_to_dict(report: VerifyReport, fail_on: str = "failing") -> dict[str, Any]:
-    return {
+    from specloom.core.json_model import validated
+    from specloom.trace.json_model import VerifyJson
+
+    return validated(VerifyJson, {
         **header("verify"),
         "commit": report.commit,
         "recorded": report.recorded,
@@ -51,8 +54,8 @@ def verify_to_dict(report: VerifyReport, fail_on: str = "failing") -> dict[str, 
                             "status": p.status, "tests": [_test_dict(t) for t in p.tests]}
                            for p in spec.properties],
         } for spec in report.specs],
-        "diagnostics": [diagnostic_dict(d) for d in report.diagnostics],
-    }
+        "diagnostics": diagnostics_json(report.diagnostics),
+    })
 
 
 def render_verify_json(report: VerifyReport, fail_on: str = "failing") -> str:

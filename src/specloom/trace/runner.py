@@ -22,16 +22,13 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import subprocess
 import tempfile
-import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from specloom.core import jsontext
+from specloom.core import jsontext, process
 from specloom.trace.environment import Interpreter, find_interpreter
 from specloom.trace.junit_input import TestResult, parse_junit
 
@@ -189,33 +186,18 @@ def _no_report(python: Interpreter, code: int, output: str) -> str:
 
 def _run(command: list[str], root: Path, timeout: float, outcome: RunOutcome,
          env: dict[str, str]) -> tuple[int, str]:
-    started = time.perf_counter()
     try:
-        process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, env=env,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   start_new_session=True)
+        done = process.run(command, cwd=root, timeout=timeout, env=env)
     except OSError as exc:
         outcome.error = f"cannot start {command[0]}: {exc.strerror or exc}"
         if outcome.interpreter is not None and command[0] == outcome.interpreter.path:
             outcome.error += f" (found as {outcome.interpreter.source}; choose one with --python)"
         return -1, ""
-    try:
-        stdout, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
+    outcome.duration = done.duration
+    if done.returncode is None:
         outcome.error = f"the test run timed out after {timeout:g} s and was stopped"
-        outcome.duration = time.perf_counter() - started
         return -1, ""
-    outcome.duration = time.perf_counter() - started
-    return process.returncode, stdout.decode("utf-8", "replace")
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        process.kill()
-    process.communicate()
+    return done.returncode, done.stdout.decode("utf-8", "replace")
 
 
 def _read_plugin_report(path: Path, outcome: RunOutcome) -> None:

@@ -23,8 +23,6 @@ from specloom.spec.source import read_text_bounded
 
 DefNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 MAX_FILE_BYTES = 2_000_000
-# what a hostile or generated file can make `ast` raise besides SyntaxError
-PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
 
 
 @dataclass(frozen=True, slots=True)

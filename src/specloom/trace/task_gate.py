@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from specloom.core.errors import SpecloomError
 from specloom.spec.loader import Spec, load_spec
 from specloom.spec.task_status import StatusChange, TaskStatusError, set_task_status
 from specloom.spec.tasks import Task, TasksDoc, TaskStatus
@@ -101,8 +102,10 @@ class GateVerdict:
                 "message": self.message}
 
 
-class GateRefused(Exception):
+class GateRefused(SpecloomError):
     """The gate refused to mark a task done; `str()` is the one refusal message."""
+
+    exit_code = 1  # a refusal of a well-formed request, as findings are, not bad input
 
     def __init__(self, verdict: GateVerdict) -> None:
         super().__init__(verdict.message)
@@ -164,14 +167,13 @@ def check_task_done(workspace: Workspace, spec: str, task_id: str, *, timeout: f
 
 
 def configured_test_command(root: Path) -> str | None:
-    """`[tool.specloom] test-command` (for non-Python linked tests), if set."""
-    from specloom.core.config_files import SettingsError, pyproject_table
+    """The configured `test-command` (for non-Python linked tests), if set.
 
-    table, pyproject = pyproject_table(root)
-    value = table.get("test-command")
-    if value is not None and not isinstance(value, str):
-        raise SettingsError(f"{pyproject}: [tool.specloom] test-command must be a string")
-    return value
+    The one reader of this key for the CLI, the MCP server and the task gate: a bad value is
+    the same SettingsError (naming the file and the key) everywhere."""
+    from specloom.core.config import load_config
+
+    return load_config(root).test_command
 
 
 # -- which criteria count ---------------------------------------------------------------------

@@ -154,12 +154,6 @@ def _basis_changed(record: dict[str, Any], hashes: dict[Phase, str | None],
     return any(basis.get(phase) != hashes[phase] for phase in earlier)
 
 
-def current_phase(spec: Spec) -> Phase | None:
-    """The first phase (in workflow order) that is not approved, or None when all are."""
-    states = approval_state(spec)
-    return next((phase for phase, state in states.items() if state != "approved"), None)
-
-
 def record_approval(spec: Spec, phases: tuple[Phase, ...]) -> dict[Phase, str]:
     """Store the hash of each phase's document now on disk; returns the hashes stored."""
     workflow = spec_workflow(spec)

@@ -9,7 +9,6 @@ review. Model faults surface as `ModelFailure`; nothing here swallows them.
 from __future__ import annotations
 
 import difflib
-import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,9 @@ from typing import Any
 
 from pydantic_ai.models import Model
 
+from specloom.context.steering import render_steering, select_steering
 from specloom.core.diagnostic import Diagnostic
+from specloom.core.errors import SpecloomError
 from specloom.core.rule import Severity
 from specloom.quality.settings import CheckSettings
 from specloom.spec.files import write_atomic
@@ -51,7 +52,7 @@ from specloom.workflows.state import (
 MAX_IDEA_CHARS = 20_000
 
 
-class AuthoringError(ValueError):
+class AuthoringError(ValueError, SpecloomError):
     """Bad input for authoring (name, idea, state); the message says what to do."""
 
 
@@ -283,28 +284,8 @@ def outcome_diff(outcome: PhaseOutcome) -> str:
 
 
 def steering_text(workspace: Workspace, idea: str) -> str:
-    """The steering the context layer selects for this idea (always-included files when that
-    layer is not installed)."""
-    try:
-        steering = importlib.import_module("specloom.context.steering")
-    except ImportError:
-        return _always_steering(workspace)
-    selection = steering.select_steering(workspace, paths=(), prompt=idea)
-    return str(steering.render_steering(selection))
-
-
-def _always_steering(workspace: Workspace) -> str:
-    folder = workspace.kiro / "steering"
-    blocks = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        try:
-            text = read_text_bounded(path)
-        except OSError:  # oversized or not a file: `steering show` reports it
-            continue
-        head = text.split("\n---", 1)[0] if text.startswith("---") else ""
-        if "inclusion:" not in head or "inclusion: always" in head:
-            blocks.append(f"## {path.name}\n{text.strip()}")
-    return "\n\n".join(blocks)
+    """The steering the context layer selects for this idea."""
+    return render_steering(select_steering(workspace, paths=(), prompt=idea))
 
 
 def build_authoring(workspace: Workspace, name: str, model: Model, *,
@@ -324,8 +305,12 @@ def build_authoring(workspace: Workspace, name: str, model: Model, *,
 
 
 def outcome_to_dict(workspace: Workspace, outcome: PhaseOutcome) -> dict[str, Any]:
-    """One phase's outcome as `specloom next --json` prints it."""
-    return {
+    """One phase's outcome as `specloom next --json` prints it (`json_model.PhaseOutcomeJson`)."""
+    from specloom.core.json_model import validated
+    from specloom.quality.json_model import diagnostics_json
+    from specloom.workflows.json_model import PhaseOutcomeJson
+
+    return validated(PhaseOutcomeJson, {
         "phase": outcome.phase,
         "path": workspace.relative(outcome.path),
         "written": outcome.written,
@@ -333,15 +318,17 @@ def outcome_to_dict(workspace: Workspace, outcome: PhaseOutcome) -> dict[str, An
         if outcome.rejected_path else None,
         "unusable": outcome.candidate.unusable,
         "rounds": outcome.rounds,
-        "findings": [{"code": d.code, "severity": d.severity.label, "line": d.line,
-                      "column": d.column, "message": d.message, "hint": d.hint}
-                     for d in outcome.findings],
-    }
+        "findings": diagnostics_json(outcome.findings),
+    })
 
 
 def report_to_dict(workspace: Workspace, report: FlowReport) -> dict[str, Any]:
-    """A flow run as `specloom new/next --json` prints it, with each phase's review state."""
-    return {
+    """A flow run as `specloom new/next --json` prints it, with each phase's review state
+    (`json_model.FlowReportJson`)."""
+    from specloom.core.json_model import validated
+    from specloom.workflows.json_model import FlowReportJson
+
+    return validated(FlowReportJson, {
         "spec": report.spec,
         "outcomes": [outcome_to_dict(workspace, o) for o in report.outcomes],
         "approved": report.approved,
@@ -350,4 +337,4 @@ def report_to_dict(workspace: Workspace, report: FlowReport) -> dict[str, Any]:
         "rejected": report.rejected,
         "done": report.done,
         "approvals": approval_state(load_spec(workspace, report.spec)),
-    }
+    })

@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from specloom.core.errors import SpecloomError
+
 KEBAB_CASE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_NAME_LENGTH = 64
 
 
-class SpecNameError(ValueError):
+class SpecNameError(ValueError, SpecloomError):
     """A spec name that Kiro's layout does not accept; the message suggests one that works."""
 
 

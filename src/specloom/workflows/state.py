@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from specloom.core.errors import SpecloomError
 from specloom.spec.config import SpecConfig, parse_config
 from specloom.spec.files import replace_if_unchanged
 from specloom.spec.source import FileRefused, read_bounded
@@ -36,7 +37,7 @@ def new_config_text(workflow: Workflow, idea: str) -> str:
     return SpecConfig().updated(**values)
 
 
-class ConfigFileError(ValueError):
+class ConfigFileError(ValueError, SpecloomError):
     """`.config.kiro` cannot be rewritten without losing what it holds; the message says why."""
 
 

@@ -12,12 +12,11 @@ for the runner.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Sequence
 
 from specloom.agent.hooks.model import Hook, HookEvent, HookOutcome
-from specloom.agent.os_sandbox import SandboxConfig, SandboxSettingsError, SandboxUnavailable
-from specloom.agent.process import NOT_RUN, kill_group, start_shell
+from specloom.agent.os_sandbox import SandboxConfig, SandboxSettingsError
+from specloom.agent.process import run_shell
 from specloom.core.redact import Redactor
 from specloom.spec.workspace import Workspace
 
@@ -63,19 +62,9 @@ class HookDispatcher:
     def _run(self, hook: Hook, event: HookEvent) -> tuple[int | None, str, str]:
         env = dict(os.environ)
         env.update(hook_environment(event))
-        try:
-            process = start_shell(hook.command, self.workspace.root, self.sandbox, env=env,
-                                  separate_stderr=True)
-        except SandboxUnavailable as exc:
-            return NOT_RUN, "", str(exc)
-        try:
-            out, err = process.communicate(timeout=hook.timeout)
-            code: int | None = process.returncode
-        except subprocess.TimeoutExpired:
-            kill_group(process)
-            out, err = process.communicate()
-            code = None
-        return code, self._text(out), self._text(err)
+        done = run_shell(hook.command, self.workspace.root, hook.timeout, self.sandbox, env=env,
+                         separate_stderr=True)
+        return done.code, self._text(done.output), self._text(done.errors)
 
     def _text(self, data: bytes) -> str:
         text = data.decode("utf-8", "replace")

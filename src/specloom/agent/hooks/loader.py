@@ -20,6 +20,7 @@ from typing import Any
 from specloom.agent.hooks.model import DEFAULT_TIMEOUT, EVENTS, TOOL_TYPES, Hook
 from specloom.core import jsontext
 from specloom.core.diagnostic import Diagnostic
+from specloom.core.errors import SpecloomError
 from specloom.core.rule import Severity
 from specloom.spec.workspace import Workspace
 
@@ -33,7 +34,9 @@ _COMMAND_ACTIONS = ("runcommand", "command", "shell")
 _AGENT_ACTIONS = ("askagent", "agent", "prompt")
 
 
-class HookFileProblem(Exception):
+class HookFileProblem(SpecloomError):
+    line: int
+
     def __init__(self, code: str, message: str, line: int = 1) -> None:
         super().__init__(message)
         self.code, self.line = code, line

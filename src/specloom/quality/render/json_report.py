@@ -1,4 +1,5 @@
-"""The JSON check report. Its schema is stable and documented in docs/check.md.
+"""The JSON check report. Its schema is stable and documented in docs/check.md; the model is
+`specloom.quality.json_model.CheckJson` (docs/schemas/check.schema.json).
 
 Schema version 1: new keys may be added; existing keys keep their meaning.
 """
@@ -8,19 +9,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from specloom import __version__
 from specloom.core.rule import Severity
 from specloom.quality.check import CheckReport
-from specloom.quality.registry import all_rules
 
 SCHEMA_VERSION = 1
 
 
 def report_to_dict(report: CheckReport) -> dict[str, Any]:
-    rules = all_rules()
-    return {
+    from specloom.core.json_model import tool_info, validated
+    from specloom.quality.json_model import CheckJson, diagnostics_json
+
+    return validated(CheckJson, {
         "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "specloom", "version": __version__},
+        "tool": tool_info(),
         "root": report.root,
         "summary": {
             "specs": len(report.specs),
@@ -32,23 +33,8 @@ def report_to_dict(report: CheckReport) -> dict[str, Any]:
             "failed": report.failed,
         },
         "specs": list(report.specs),
-        "diagnostics": [
-            {
-                "code": d.code,
-                "rule": rules[d.code].name if d.code in rules else None,
-                "severity": d.severity.label,
-                "spec": d.spec,
-                "path": d.path,
-                "line": d.line,
-                "column": d.column,
-                "end_line": d.end_line,
-                "end_column": d.end_column,
-                "message": d.message,
-                "hint": d.hint,
-            }
-            for d in report.diagnostics
-        ],
-    }
+        "diagnostics": diagnostics_json(report.diagnostics),
+    })
 
 
 def render_json(report: CheckReport) -> str:
