@@ -20,7 +20,7 @@ from specloom.quality.check import resolve_spec_names
 from specloom.spec.loader import Spec, load_spec
 from specloom.spec.tasks import Task, TasksDoc, TaskStatus
 from specloom.spec.workspace import Workspace
-from specloom.trace.task_gate import GatedChange, change_task_status
+from specloom.trace.task_gate import GatedChange, change_task_status, named_task
 from specloom.workflows.approval import upgrade_tasks_approval
 
 STATUSES = tuple(status.value for status in TaskStatus)
@@ -55,7 +55,7 @@ def task_brief(workspace: Workspace, spec: str, task_id: str | None = None) -> d
     files."""
     loaded = load_named_spec(workspace, spec)
     tasks = _plan(loaded)
-    task = _named_task(tasks, task_id, loaded.display_path) if task_id else tasks.next_open()
+    task = named_task(tasks, task_id, loaded.display_path) if task_id else tasks.next_open()
     if task is None:
         return {"spec": loaded.name, "task": None, "message": "every required task is done"}
     criteria = {c.id: c.text for c in (loaded.requirements.criteria()
@@ -77,14 +77,6 @@ def task_brief(workspace: Workspace, spec: str, task_id: str | None = None) -> d
         "steering": steering,
         "steering_note": note,
     }
-
-
-def _named_task(tasks: TasksDoc, task_id: str, shown: str) -> Task:
-    task = tasks.task(task_id.rstrip("."))
-    if task is None:
-        raise UseCaseError(f"no task {task_id!r} in {shown}/tasks.md; tasks: "
-                           + ", ".join(t.id for t in tasks.tasks[:20]))
-    return task
 
 
 def set_task_status(workspace: Workspace, spec: str, task_id: str, status: str, *,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from specloom.extract.code_index import CodeIndex, annotation_names
@@ -165,19 +166,10 @@ class ValueEvaluator:
             return [v for expr in scope.bound[name]
                     for v in self.values(expr, self.module_scope(scope.module))]
         if name in scope.assigns:
-            if name in scope.memo:
-                return scope.memo[name]
-            if name in scope.busy:
-                return []
-            scope.busy.add(name)
-            try:
-                found = [with_origin(v, f"{name} = {clip(ast.unparse(expr), 50)} "
-                                         f"({scope.module.display}:{expr.lineno})")
-                         for expr in scope.assigns[name] for v in self.values(expr, scope)]
-            finally:
-                scope.busy.discard(name)
-            scope.memo[name] = found
-            return found
+            return _memoised(scope, name, lambda: [
+                with_origin(v, f"{name} = {clip(ast.unparse(expr), 50)} "
+                               f"({scope.module.display}:{expr.lineno})")
+                for expr in scope.assigns[name] for v in self.values(expr, scope)])
         if name in scope.args:
             return self._argument_values(name, scope)
         return self.module_values(name, scope.module)
@@ -199,17 +191,8 @@ class ValueEvaluator:
             return [Value("helper", name, node=func, module=module)]
         if name in module.assigns:
             scope = self.module_scope(module)
-            if name in scope.memo:
-                return scope.memo[name]
-            if name in scope.busy:
-                return []
-            scope.busy.add(name)
-            try:
-                found = [v for expr in module.assigns[name] for v in self.values(expr, scope)]
-            finally:
-                scope.busy.discard(name)
-            scope.memo[name] = found
-            return found
+            return _memoised(scope, name, lambda: [
+                v for expr in module.assigns[name] for v in self.values(expr, scope)])
         if name in module.bindings:
             return self.reference(module.bindings[name])
         for star in module.star:
@@ -372,3 +355,19 @@ def unique_values(values: list[Value]) -> list[Value]:
 def clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _memoised(scope: Scope, name: str, compute: Callable[[], list[Value]]) -> list[Value]:
+    """The values of `name` in `scope`, computed once; none while it is being computed (a
+    name defined through itself)."""
+    if name in scope.memo:
+        return scope.memo[name]
+    if name in scope.busy:
+        return []
+    scope.busy.add(name)
+    try:
+        found = compute()
+    finally:
+        scope.busy.discard(name)
+    scope.memo[name] = found
+    return found

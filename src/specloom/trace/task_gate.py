@@ -139,7 +139,7 @@ def check_task_done(workspace: Workspace, spec: str, task_id: str, *, timeout: f
     """
     loaded = load_spec(workspace, spec)
     doc = _tasks_doc(workspace, loaded)
-    task = _task(doc, task_id, loaded)
+    task = named_task(doc, task_id, loaded.display_path)
     counted = _counted_tasks(doc, task)
     cited = _cited(loaded, counted)
     if not cited:
@@ -186,10 +186,11 @@ def _tasks_doc(workspace: Workspace, spec: Spec) -> TasksDoc:
     return spec.tasks
 
 
-def _task(doc: TasksDoc, task_id: str, spec: Spec) -> Task:
+def named_task(doc: TasksDoc, task_id: str, shown: str) -> Task:
+    """The task `task_id` (a trailing dot allowed) of the tasks.md in spec folder `shown`."""
     task = doc.task(task_id.rstrip("."))
     if task is None:
-        raise TaskStatusError(f"no task {task_id!r} in {spec.display_path}/tasks.md; tasks: "
+        raise TaskStatusError(f"no task {task_id!r} in {shown}/tasks.md; tasks: "
                               + ", ".join(t.id for t in doc.tasks[:20]))
     return task
 
