@@ -26,9 +26,7 @@ SOURCE_FILES = 500
 LINES_PER_FILE = 200
 LINKS = 2000
 VERIFY_TESTS = 300
-CLI = ("import sys; from specloom.cli import main as m, trace_cmds; "
-       "m.COMMAND_MODULES = tuple(dict.fromkeys((*m.COMMAND_MODULES, trace_cmds))); "
-       "sys.exit(m.main(sys.argv[1:]))")
+CLI = "import sys; from specloom.cli.main import main; sys.exit(main(sys.argv[1:]))"
 GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.invalid",
            "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.invalid"}
 

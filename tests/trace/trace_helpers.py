@@ -103,14 +103,7 @@ def git_commit_all(root: Path, message: str) -> str:
 
 
 def run_cli(argv: list[str]) -> int:
-    """Run the specloom CLI in-process with the trace commands registered."""
-    from specloom.cli import main as cli_main
-    from specloom.cli import trace_cmds
+    """Run the specloom CLI in-process."""
+    from specloom.cli.main import main
 
-    original = cli_main.COMMAND_MODULES
-    if trace_cmds not in original:
-        cli_main.COMMAND_MODULES = (*original, trace_cmds)
-    try:
-        return cli_main.main(argv)
-    finally:
-        cli_main.COMMAND_MODULES = original
+    return main(argv)

@@ -1,55 +1,55 @@
 """The `specloom` console script: argument parsing and dispatch, nothing else.
 
 Command modules register their sub-commands and import the library lazily inside their
-handlers, so `specloom --version` and `--help` stay fast.
+handlers; this module imports only `sys` before the `--version` fast path, and the command
+modules when the parser is built, so `specloom --version` stays close to Python's own start.
 """
 
 from __future__ import annotations
 
-import argparse
-import difflib
-import errno
-import os
-import re
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING
 
 from specloom import __version__
-from specloom.cli import (
-    agent_cmds,
-    author_cmds,
-    check_cmd,
-    extract_cmds,
-    mcp_cmds,
-    run_cmds,
-    spec_cmds,
-    steering_cmds,
-    trace_cmds,
-)
-from specloom.cli.common import keep_stderr, restore_stderr
-from specloom.cli.errors import EXIT_USAGE
-from specloom.core.errors import SpecloomError
 
-COMMAND_MODULES = (check_cmd, spec_cmds, author_cmds, steering_cmds, trace_cmds, extract_cmds,
-                   run_cmds, mcp_cmds, agent_cmds)
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from types import ModuleType
+
+COMMAND_MODULES = ("check_cmd", "spec_cmds", "author_cmds", "steering_cmds", "trace_cmds",
+                   "extract_cmds", "run_cmds", "mcp_cmds", "agent_cmds")
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with "did you mean" for a mistyped command or choice, as git and ruff do."""
+def _command_modules() -> list[ModuleType]:
+    import importlib
 
-    def error(self, message: str) -> NoReturn:
-        match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
-        if match:
-            choices = re.findall(r"'([^']*)'", match.group(2))
-            close = difflib.get_close_matches(match.group(1), choices, n=1, cutoff=0.6)
-            if close:
-                message = f"{message}; did you mean '{close[0]}'?"
-        super().error(message)
+    return [importlib.import_module(f"specloom.cli.{name}") for name in COMMAND_MODULES]
+
+
+def _parser_class() -> type[argparse.ArgumentParser]:
+    import argparse
+    import difflib
+    import re
+    from typing import NoReturn
+
+    class Parser(argparse.ArgumentParser):
+        """argparse with "did you mean" for a mistyped command or choice, as git and ruff do."""
+
+        def error(self, message: str) -> NoReturn:
+            match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+            if match:
+                choices = re.findall(r"'([^']*)'", match.group(2))
+                close = difflib.get_close_matches(match.group(1), choices, n=1, cutoff=0.6)
+                if close:
+                    message = f"{message}; did you mean '{close[0]}'?"
+            super().error(message)
+
+    return Parser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = _parser_class()(
         prog="specloom",
         description="Spec-driven development on Kiro's .kiro/ specs: check, trace and run them "
                     "outside the IDE.",
@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", metavar="PATH",
                         help="folder containing .kiro/ (default: search upward from here)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
+    for module in _command_modules():
         module.register(commands)
     return parser
 
@@ -70,12 +70,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list in (["--version"], ["-V"]):
         print(f"specloom {__version__}")
         return 0
+    from specloom.cli.common import keep_stderr
+
     keep_stderr()
     parser = build_parser()
     args = parser.parse_args(args_list)
     if args.command is None:
         parser.print_help()
-        return EXIT_USAGE
+        return 2  # EXIT_USAGE
+    return _dispatch(args, argv is None)
+
+
+def _dispatch(args: argparse.Namespace, console: bool) -> int:
+    import os
+
+    from specloom.cli.common import restore_stderr
+    from specloom.cli.errors import EXIT_USAGE
+    from specloom.core.errors import SpecloomError
+
     try:
         code: int = args.handler(args)
         return code
@@ -85,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         restore_stderr()
         print("specloom: interrupted; no file was left half-written", file=sys.stderr)
-        if argv is None:  # the console script: exit now, not after a model thread's next token
+        if console:  # the console script: exit now, not after a model thread's next token
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(130)
@@ -107,11 +119,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _environment_error(exc: OSError) -> bool:
     """A folder that cannot be written, a read-only or full disk: the user's to fix, not a bug."""
+    import errno
+
     return isinstance(exc, PermissionError) or exc.errno in (errno.EROFS, errno.ENOSPC,
                                                              errno.EDQUOT)
 
 
 def _internal_error(exc: Exception) -> int:
+    import os
+
     if os.environ.get("SPECLOOM_DEBUG"):
         raise exc
     print(f"specloom: internal error: {type(exc).__name__}: {exc}\n"
