@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from specloom.cli.errors import EXIT_FINDINGS, EXIT_USAGE, CliError
-from specloom.spec.workspace import Workspace, WorkspaceError, find_workspace
+from specloom.spec.workspace import Workspace, WorkspaceError, find_workspace, workspace_home
 
 
 def workspace_from(args: argparse.Namespace) -> Workspace:
@@ -61,22 +61,10 @@ def workspace_or_create(args: argparse.Namespace) -> Workspace:
             if not root.is_dir():
                 raise CliError(str(exc)) from None
             return _create_kiro(root, "the folder --root names")
-    here = Path.cwd().resolve()
-    existing = nearest_kiro(here)
-    if existing is not None:
-        return Workspace(existing)
-    return _create_kiro(repository_root(here), "the repository root")
-
-
-def nearest_kiro(here: Path) -> Path | None:
-    """The nearest folder at or above `here` with `.kiro/`, not above the repository root."""
-    top = repository_root(here)
-    for folder in (here, *here.parents):
-        if (folder / ".kiro").is_dir():
-            return folder
-        if folder == top:
-            return None
-    return None
+    root, found = workspace_home(Path.cwd().resolve())
+    if found:
+        return Workspace(root)
+    return _create_kiro(root, "the repository root")
 
 
 def _create_kiro(root: Path, what: str) -> Workspace:
@@ -84,15 +72,6 @@ def _create_kiro(root: Path, what: str) -> Workspace:
     print(f"specloom: created .kiro/ in {root} (no .kiro/ folder was found; this is {what})",
           file=sys.stderr)
     return Workspace(root)
-
-
-def repository_root(here: Path) -> Path:
-    """The nearest folder at or above `here` holding `.git` (a folder, or a file in a worktree or
-    submodule); `here` itself outside any repository."""
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
-            return folder
-    return here
 
 
 def write_output(path: str, text: str, flag: str = "--output") -> None:

@@ -169,19 +169,16 @@ def run_init(args: argparse.Namespace) -> int:
 def _init_root(raw: str | None) -> Path:
     """`--root`, else the nearest folder above with `.kiro/` within this repository, else the
     repository root; a new `.kiro/` is announced so the user knows where their steering went."""
-    from specloom.cli.common import nearest_kiro, repository_root
+    from specloom.spec.workspace import workspace_home
 
     if raw is not None:
         root = Path(raw).expanduser().resolve()
         if not root.is_dir():
             raise CliError(f"--root {raw}: no such folder")
         return root
-    here = Path.cwd().resolve()
-    existing = nearest_kiro(here)
-    if existing is not None:
-        return existing
-    root = repository_root(here)
-    print(f"specloom: creating .kiro/ in {root} (the repository root)", file=sys.stderr)
+    root, found = workspace_home(Path.cwd().resolve())
+    if not found:
+        print(f"specloom: creating .kiro/ in {root} (the repository root)", file=sys.stderr)
     return root
 
 

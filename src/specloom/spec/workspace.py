@@ -129,3 +129,17 @@ def find_workspace(start: Path | None = None, root: Path | None = None) -> Works
         "repository root to create one (or 'specloom new' / 'specloom extract', which create "
         "it), or pass --root PATH to a project that has one"
     )
+
+
+def workspace_home(here: Path) -> tuple[Path, bool]:
+    """Where the workspace of `here` lives for a command that may create it: the nearest folder
+    at or above `here` with `.kiro/`, not above the repository root (True), else the repository
+    root (False): the nearest folder above holding `.git` (a folder, or a file in a worktree or
+    submodule), or `here` itself outside any repository."""
+    top = next((folder for folder in (here, *here.parents) if (folder / ".git").exists()), here)
+    for folder in (here, *here.parents):
+        if (folder / ".kiro").is_dir():
+            return folder, True
+        if folder == top:
+            break
+    return top, False
