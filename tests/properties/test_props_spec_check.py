@@ -196,7 +196,7 @@ def source_positions(text: str) -> dict[str, Any]:
              hint: str) -> None:
         found.append((code, path, line, column, end_column))
 
-    from specloom.quality.check import check_criteria_text
+    from specloom.quality.engine import check_criteria_text
 
     requirements = docs["requirements"]
     assert isinstance(requirements, RequirementsDoc)
@@ -350,7 +350,7 @@ def test_settings_and_the_exit_code_agree(raw: list[tuple[Any, ...]],
             argv += ["--ignore", ",".join(config["--ignore"])]
         out, err = io.StringIO(), io.StringIO()
         try:
-            with mock.patch("specloom.quality.check.check_spec", emit_raw), \
+            with mock.patch("specloom.quality.engine.check_spec", emit_raw), \
                     contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                 code = main(argv)
         finally:

@@ -11,8 +11,8 @@ import time
 import pytest
 
 from specloom.quality import glossary
-from specloom.quality.check import check_criteria_text, mask_code_spans
 from specloom.quality.ears import parse_ears
+from specloom.quality.engine import check_criteria_text, mask_code_spans
 from specloom.quality.smells import find_smells
 from specloom.spec.requirements import parse_requirements
 from specloom.spec.source import SourceText

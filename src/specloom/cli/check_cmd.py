@@ -34,6 +34,9 @@ def register(commands: Any) -> None:
     check.add_argument("--drift", action="store_true",
                        help="also report drift: criteria edited or linked code changed since "
                             "the last 'specloom verify' (T006, T007)")
+    check.add_argument("--no-cache", action="store_true",
+                       help="check every spec afresh: neither read nor write the result cache "
+                            "(.kiro/specloom/cache/)")
     check.add_argument("--jobs", type=int, metavar="N",
                        help="processes to use (default: one per core for 64 specs or more)")
     check.set_defaults(handler=run_check)
@@ -69,7 +72,8 @@ def run_check(args: argparse.Namespace) -> int:
     settings = configured.with_overrides(
         _codes(args.select), _codes(args.ignore), args.fail_on, _codes(args.extend_select))
     settings.require_known_codes()
-    report = check_workspace(workspace, args.specs, settings, jobs=args.jobs)
+    report = check_workspace(workspace, args.specs, settings, jobs=args.jobs,
+                             cache=not args.no_cache)
     if args.drift:
         report = with_drift(report, workspace, settings)
     output_format = "json" if args.json else args.format

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from specloom.core.rule import Severity
 
@@ -24,3 +25,12 @@ class Diagnostic:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
+
+    def to_json(self, rule_name: str | None) -> dict[str, Any]:
+        """The JSON of this diagnostic, as every output shows it, with its rule's name; the
+        keys and their order are those of `core.json_model.DiagnosticJson`, checked by tests
+        against the published schema (no validator runs here: it costs check's start-up)."""
+        return {"code": self.code, "rule": rule_name, "severity": self.severity.label,
+                "spec": self.spec, "path": self.path, "line": self.line,
+                "column": self.column, "end_line": self.end_line,
+                "end_column": self.end_column, "message": self.message, "hint": self.hint}

@@ -62,12 +62,7 @@ def tool_info() -> dict[str, str]:
 def diagnostic_json(d: Diagnostic, rules: Mapping[str, Rule]) -> dict[str, Any]:
     """The JSON of one diagnostic, as every output shows it (`rules`: the registry by code)."""
     rule = rules.get(d.code)
-    return DiagnosticJson(
-        code=d.code, rule=rule.name if rule is not None else None,
-        severity=d.severity.label,  # type: ignore[arg-type]  # a Severity label is one of these
-        spec=d.spec, path=d.path, line=d.line, column=d.column, end_line=d.end_line,
-        end_column=d.end_column, message=d.message, hint=d.hint,
-    ).model_dump()
+    return d.to_json(rule.name if rule is not None else None)
 
 
 def validated(model: type[M], data: Mapping[str, Any]) -> dict[str, Any]:

@@ -76,5 +76,6 @@ def rule_json(rule: Rule) -> dict[str, Any]:
 
 def diagnostics_json(diagnostics: Iterable[Diagnostic]) -> list[dict[str, Any]]:
     """Diagnostics as every JSON output shows them, each named by its registered rule."""
-    rules = all_rules()
-    return [diagnostic_json(d, rules) for d in diagnostics]
+    found = list(diagnostics)
+    rules = all_rules() if found else {}
+    return [diagnostic_json(d, rules) for d in found]

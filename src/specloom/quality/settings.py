@@ -12,6 +12,7 @@ read and merged by `core.config` (specloom.toml after pyproject.toml, its keys w
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,8 @@ class CheckSettings:
 
     def require_known_codes(self) -> None:
         """Refuse selectors that match no rule: a typo would silently check nothing."""
+        if not (self.select or self.extend_select or self.ignore or self.severity):
+            return  # nothing to check, and the rule families stay unloaded
         from specloom.quality.registry import all_rules
 
         codes = list(all_rules())
@@ -106,7 +109,12 @@ def load_settings(root: Path) -> CheckSettings:
     """Settings for the workspace at `root`; missing files mean defaults.
 
     Read through `core.config`, which validates every key of both files (SettingsError naming
-    the file and the key) and merges them."""
+    the file and the key) and merges them. Where neither file mentions specloom, the defaults
+    are returned without loading the validator (pydantic), which `check` would otherwise
+    spend most of its start-up on."""
+    if not _mentions_specloom(root / "pyproject.toml") \
+            and not os.path.lexists(root / ".kiro" / "settings" / "specloom.toml"):
+        return CheckSettings()
     from specloom.core.config import load_config
 
     config = load_config(root)
@@ -119,3 +127,14 @@ def load_settings(root: Path) -> CheckSettings:
         fail_on=check.fail_on,
         sources=tuple(str(path) for path in config.files),
     )
+
+
+def _mentions_specloom(path: Path) -> bool:
+    """Whether `path` may hold specloom settings: it exists and names specloom (an unreadable
+    file counts, so that `core.config` reports it)."""
+    try:
+        return b"specloom" in path.read_bytes()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from specloom import __version__
 from specloom.core.rule import Severity
 from specloom.quality.check import CheckReport
 
@@ -16,12 +17,17 @@ SCHEMA_VERSION = 1
 
 
 def report_to_dict(report: CheckReport) -> dict[str, Any]:
-    from specloom.core.json_model import tool_info, validated
-    from specloom.quality.json_model import CheckJson, diagnostics_json
+    """The report as `CheckJson` (quality.json_model) describes it. Built as plain data, not
+    through the model: loading the validator would cost more than a warm check; the tests
+    validate this output against the published schema."""
+    names = dict(report.rule_names)
+    if any(d.code not in names for d in report.diagnostics):
+        from specloom.quality.registry import all_rules
 
-    return validated(CheckJson, {
+        names.update((code, rule.name) for code, rule in all_rules().items())
+    return {
         "schema_version": SCHEMA_VERSION,
-        "tool": tool_info(),
+        "tool": {"name": "specloom", "version": __version__},
         "root": report.root,
         "summary": {
             "specs": len(report.specs),
@@ -33,8 +39,8 @@ def report_to_dict(report: CheckReport) -> dict[str, Any]:
             "failed": report.failed,
         },
         "specs": list(report.specs),
-        "diagnostics": diagnostics_json(report.diagnostics),
-    })
+        "diagnostics": [d.to_json(names.get(d.code)) for d in report.diagnostics],
+    }
 
 
 def render_json(report: CheckReport) -> str:

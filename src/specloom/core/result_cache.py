@@ -1,0 +1,88 @@
+"""A content-addressed store of results: key (a hash of everything the result depends on) ->
+JSON value, one file per entry under a cache folder such as `.kiro/specloom/cache/check/`.
+
+Safe under concurrent runs: an entry is written to a temporary file and renamed into place, so
+a reader sees a whole entry or none, and two writers of one key write the same value. The
+entry repeats its key, so a file that is not exactly what was written is a miss. The cache
+is never a source of truth: any failure to read or write it is a miss, never an error. The
+folder holds a `.gitignore` of `*`, as pytest's cache does, so git never sees it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+
+
+class ResultCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._ready = False
+        self.hits = 0
+        self.writes = 0
+
+    def _entry(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def get(self, key: str) -> Any | None:
+        """The value stored under `key`, or None when absent or unreadable."""
+        try:
+            with open(self._entry(key), "rb") as handle:
+                entry = json.loads(handle.read())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("key") != key \
+                or entry.get("format") != FORMAT:
+            return None
+        self.hits += 1
+        return entry.get("value")
+
+    def put(self, key: str, value: Any) -> None:
+        """Store `value` under `key`; a failure (read-only disk, full disk) is ignored."""
+        data = json.dumps({"format": FORMAT, "key": key, "value": value},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            self._prepare()
+            fd, temporary = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp",
+                                             dir=self.folder)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(temporary, self._entry(key))
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except OSError:
+            return
+        self.writes += 1
+
+    def prune(self, keep: set[str]) -> int:
+        """Remove the entries whose keys are not in `keep`; returns how many went."""
+        removed = 0
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return 0
+        for entry in entries:
+            if entry.name.endswith(".json") and entry.name[:-5] not in keep:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed += 1
+        return removed
+
+    def _prepare(self) -> None:
+        if self._ready:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        ignore = self.folder.parent / ".gitignore"
+        if not ignore.exists():
+            with contextlib.suppress(OSError):
+                ignore.write_text("# specloom's result cache: safe to delete\n*\n")
+        self._ready = True

@@ -1,0 +1,95 @@
+"""What `check` caches: per spec folder, the hash of everything its diagnostics depend on ->
+the files it read and the diagnostics found.
+
+The key covers the bytes of every file the spec loader reads (an absent file and an
+unreadable one are part of it too), the spec's name and folder, the check settings, specloom's
+version and the code that produced the result (the size and modification time of every
+module of the installed specloom, and of the folders that hold installed packages, where a
+rule plug-in would come from). Any change to any of them is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from specloom import __version__
+from specloom.core.diagnostic import Diagnostic
+from specloom.core.rule import Severity
+from specloom.spec.source import MAX_BYTES, read_bounded
+
+CACHE_FOLDER = Path(".kiro") / "specloom" / "cache" / "check"
+# Every file `spec.loader.load_spec` reads, in a fixed order.
+SPEC_FILES = (".config.kiro", "spec.json", "bugfix.md", "requirements.md", "design.md",
+              "tasks.md")
+
+
+@cache
+def code_fingerprint() -> str:
+    """Changes when specloom, or any package beside it, is installed, updated or edited."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    package = Path(__file__).resolve().parent.parent
+    for folder, _, names in sorted(os.walk(package)):
+        for name in sorted(names):
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder, name))
+                digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    for entry in sys.path:  # where plug-ins are installed (not the script's own folder)
+        if not entry.endswith(("site-packages", "dist-packages")):
+            continue
+        try:
+            digest.update(f"{entry}\0{os.stat(entry).st_mtime_ns}\n".encode())
+        except OSError:
+            continue
+    return digest.hexdigest()
+
+
+def settings_fingerprint(settings: Any) -> str:
+    return hashlib.blake2b(f"{code_fingerprint()}\0{settings!r}".encode(),
+                           digest_size=16).hexdigest()
+
+
+def spec_key(folder: Path, name: str, display_path: str, fingerprint: str) -> str:
+    digest = hashlib.blake2b(f"{fingerprint}\0{name}\0{display_path}\0".encode(),
+                             digest_size=20)
+    for file_name in SPEC_FILES:
+        digest.update(file_name.encode() + b"\0")
+        try:
+            data = read_bounded(folder / file_name, MAX_BYTES)
+        except FileNotFoundError:
+            digest.update(b"absent\0")
+            continue
+        except OSError as exc:  # refused or unreadable: the loader reports it; so does the key
+            digest.update(f"error {type(exc).__name__} {exc}\0".encode())
+            continue
+        digest.update(f"{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+# One spec's result: the files read, the diagnostics found and the names of their rules.
+SpecResult = tuple[list[str], list[Diagnostic], dict[str, str]]
+
+
+def encode(result: SpecResult) -> dict[str, Any]:
+    files, diagnostics, rule_names = result
+    return {"files": files, "rules": rule_names,
+            "diagnostics": [[d.code, int(d.severity), d.path, d.line, d.column, d.end_line,
+                             d.end_column, d.message, d.hint, d.spec] for d in diagnostics]}
+
+
+def decode(value: Any) -> SpecResult | None:
+    """The result stored in a cached value, or None when it is not one."""
+    try:
+        files = [str(f) for f in value["files"]]
+        rule_names = {str(code): str(name) for code, name in value["rules"].items()}
+        diagnostics = [Diagnostic(str(c), Severity(s), str(p), int(line), int(col), int(el),
+                                  int(ec), str(m), str(h), None if sp is None else str(sp))
+                       for c, s, p, line, col, el, ec, m, h, sp in value["diagnostics"]]
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    return files, diagnostics, rule_names
