@@ -62,6 +62,24 @@ def test_output_to_a_folder_is_a_usage_error(shelf: Path, command: str,
     assert "--output" in output and "is a folder" in output
 
 
+def test_output_to_a_pipe_writes_into_it_and_leaves_it_a_pipe(
+        shelf: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+    import stat
+    import threading
+
+    pipe = tmp_path / "report.fifo"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    code, _ = run(capsys, shelf, "check", "--format", "json", "--output", str(pipe))
+    reader.join(timeout=30)
+    assert code in (0, 1)
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert received and b'"diagnostics"' in received[0]
+
+
 # -- documents and .config.kiro ----------------------------------------------------------------
 
 def test_approve_refuses_requirements_that_are_not_utf8(shelf: Path,

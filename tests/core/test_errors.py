@@ -28,6 +28,10 @@ INTERNAL = {
     "specloom.agent.shell_policy.scan.WritesOutside",
     # scanner control flow: "this file cannot be tokenized", read it another way
     "specloom.trace.python_scan._Untokenizable",
+    # scanner control flow: "this file cannot be read without tokenize", read it through it
+    "specloom.trace.python_fast._NotSure",
+    # a value, never raised: what reading a spec file met, turned into an S001 finding
+    "specloom.spec.folder.UnsearchableFolder",
 }
 
 

@@ -39,6 +39,8 @@ def plain(value: Any) -> Any:
         return value.path
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple, as a record
+        return {name: plain(getattr(value, name)) for name in value._fields}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict):

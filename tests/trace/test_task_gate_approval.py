@@ -218,3 +218,13 @@ def test_any_other_change_marks_the_plan_edited(plan: str, data: st.DataObject) 
         approve_all(root)
         (folder / "tasks.md").write_text(changed)
         assert tasks_state(root) == "edited", (plan, changed)
+
+
+@pytest.mark.req("traceability", "10.7")
+def test_an_unknown_mark_in_a_box_is_an_edit_not_a_status() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        folder = spec_folder(root, "- [] 1. Build it\n")
+        approve_all(root)
+        (folder / "tasks.md").write_text("- [[] 1. Build it\n")
+        assert tasks_state(root) != "approved"

@@ -4,6 +4,7 @@ folder, or its own pytest run; and how a collection error is shown (traceability
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -120,29 +121,38 @@ def test_junit_file_or_folder_is_read_without_running_anything(
         project: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     reports = tmp_path / "reports"
     reports.mkdir()
+    (project.root / "web").mkdir()
+    (project.root / "web" / "checkout.test.js").write_text(
+        '// specloom: cart 2.1\ntest("keeps quantities", () => {});\n')
     subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                     "--continue-on-collection-errors", f"--junitxml={reports / 'pytest.xml'}"],
                    cwd=project.root,
                    capture_output=True, check=False)
-    (project.root / "web").mkdir()
-    (project.root / "web" / "checkout.test.js").write_text(
-        '// specloom: cart 2.1\ntest("keeps quantities", () => {});\n')
     (reports / "TEST-web.xml").write_text(  # as Maven's surefire or jest-junit would write
         '<testsuites><testsuite name="web"><testcase classname="checkout" '
         'name="keeps quantities" time="0.01"/></testsuite></testsuites>')
-    # a run now would fail every Python test: the outcomes must come from the files
-    (project.root / "tests" / "test_cart.py").write_text("syntax error(:\n" + CART_TESTS)
     report = verify(project, junit=reports / "pytest.xml", record=False)
     assert (_status(report)["1.1"], _status(report)["1.2"]) == ("verified", "failing")
     (run,) = report.runs
     assert (run.kind, run.command, run.interpreter) == ("junit-file", [], None)
     assert "outcomes read from" in render_verify_text(report)
+    # a run now would fail every Python test: the outcomes must come from the files; and a
+    # test file modified after they were written verifies nothing from them
+    cart = project.root / "tests" / "test_cart.py"
+    cart.write_text("syntax error(:\n" + CART_TESTS)
+    written = (reports / "pytest.xml").stat().st_mtime
+    os.utime(cart, (written + 10, written + 10))
     root = str(project.root)
     assert run_cli(["--root", root, "verify", "--json", "--junit", str(reports)]) == 1
     data = json.loads(capsys.readouterr().out)
     statuses = {c["id"]: c["status"] for c in data["specs"][0]["criteria"]}
-    assert statuses == {"1.1": "verified", "1.2": "failing", "2.1": "verified", "3.1": "error"}
+    assert statuses == {"1.1": "untested", "1.2": "failing", "2.1": "verified", "3.1": "error"}
     assert data["runs"][0]["junit"] == str(reports)
+    assert data["runs"][0]["changed_after_run"] == ["tests/test_cart.py"]
+    (add,) = data["specs"][0]["criteria"][0]["tests"]
+    assert add["outcome"] == "not-in-run"
+    assert add["message"] == ("passed in the recorded run, but tests/test_cart.py modified after "
+                              "the recorded run started; run the tests again")
     assert run_cli(["--root", root, "verify", "--junit", str(tmp_path / "none.xml")]) == 2
     assert run_cli(["--root", root, "verify", "--junit", str(reports),
                     "--test-command", "true"]) == 2

@@ -1,15 +1,16 @@
 """A spec at a glance: documents, counts, EARS patterns and task progress (`specloom list` and
-`show`, the MCP tool `list_specs`)."""
+`show`, the MCP tool `list_specs`).
+
+`specloom list` imports this module, so it imports only what a row needs: the EARS parser is
+imported by `spec_overview`, the one that counts patterns."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
-from specloom.quality.ears import parse_ears
 from specloom.spec.loader import Spec, load_spec
 from specloom.spec.workspace import Workspace
-from specloom.trace.task_gate import forced_rows
+from specloom.trace.forced import forced_rows
 from specloom.workflows.approval import approval_state
 
 
@@ -34,6 +35,10 @@ def spec_row(spec: Spec) -> dict[str, Any]:
 
 def spec_overview(spec: Spec) -> dict[str, Any]:
     """The fuller summary `specloom show` prints."""
+    from collections import Counter
+
+    from specloom.quality.ears import parse_ears
+
     data = spec_row(spec)
     data["spec_id"] = spec.config.spec_id
     data["documents"] = [path for path, _ in spec.documents()]

@@ -5,23 +5,24 @@ show`, the MCP tool `next_task` and `specloom run` share. "Done only when verifi
 gate (trace/task_gate.py); `set_task_status` is the one way the adapters reach it, so the CLI's
 `specloom task` and the MCP tool `set_task_status` refuse with the same message. A `force`
 reason (a person's decision, offered by the CLI only) goes to the forced-completion ledger.
+
+`specloom show` imports this module for `load_named_spec`, so the task gate, the check
+engine, steering and run records are imported by the use cases that need them.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from specloom.agent.run_record import latest_record
 from specloom.app.errors import UseCaseError
-from specloom.app.steering import steering_for
-from specloom.quality.check import resolve_spec_names
 from specloom.spec.loader import Spec, load_spec
 from specloom.spec.tasks import Task, TasksDoc, TaskStatus
 from specloom.spec.workspace import Workspace
-from specloom.trace.task_gate import GatedChange, change_task_status, named_task
-from specloom.workflows.approval import upgrade_tasks_approval
+
+if TYPE_CHECKING:
+    from specloom.trace.task_gate import GatedChange
 
 STATUSES = tuple(status.value for status in TaskStatus)
 PATH_IN_TEXT = re.compile(r"`([^`\s]+\.[A-Za-z0-9]+)`")
@@ -29,7 +30,12 @@ PATH_IN_TEXT = re.compile(r"`([^`\s]+\.[A-Za-z0-9]+)`")
 
 def resolve_spec(workspace: Workspace, name: str) -> str:
     """The spec's folder name (UnknownSpecError, with near names, when there is none)."""
-    (resolved,) = resolve_spec_names(workspace, [name])
+    resolved = workspace.resolve_name(name)  # what resolve_spec_names does first, without
+    if resolved is not None:                 # importing the check engine
+        return resolved
+    from specloom.quality.check import resolve_spec_names
+
+    (resolved,) = resolve_spec_names(workspace, [name])  # raises, with the near names
     return resolved
 
 
@@ -53,6 +59,9 @@ def task_brief(workspace: Workspace, spec: str, task_id: str | None = None) -> d
     """The next open task (or `task_id`) with everything an agent needs to do it: its cited
     criteria, the files it names, requirements.md, design.md and the steering for those
     files."""
+    from specloom.app.steering import steering_for
+    from specloom.trace.task_gate import named_task
+
     loaded = load_named_spec(workspace, spec)
     tasks = _plan(loaded)
     task = named_task(tasks, task_id, loaded.display_path) if task_id else tasks.next_open()
@@ -85,6 +94,10 @@ def set_task_status(workspace: Workspace, spec: str, task_id: str, status: str, 
     """Set a task to todo, in-progress or done; "done" passes the task gate, which raises
     GateRefused with the one refusal message. `force` (a reason) marks it done anyway and
     records the bypass, linked to the task's latest `specloom run` record."""
+    from specloom.agent.run_record import latest_record
+    from specloom.trace.task_gate import change_task_status
+    from specloom.workflows.approval import upgrade_tasks_approval
+
     if status not in STATUSES:
         raise UseCaseError(f"status must be one of: {', '.join(STATUSES)}")
     if not isinstance(task_id, str) or not task_id.strip():

@@ -138,7 +138,7 @@ def _problem_line(problem: Any) -> str:
 
 def run_hook_list(args: argparse.Namespace) -> int:
     from specloom.core.rule import Severity
-    from specloom.quality.json_model import diagnostics_json
+    from specloom.quality.registry import diagnostics_json
 
     _, hooks, problems = _hooks(args)
     failed = any(p.severity >= Severity.ERROR for p in problems)

@@ -1,21 +1,33 @@
-"""Helpers shared by command modules: workspace lookup and output."""
+"""Helpers shared by command modules: workspace lookup and output.
+
+Every command module imports this one when the parser is built, for `--help` and `list` as
+much as for `check`, so it imports only what registering needs; the rest is imported by the
+helper that uses it (tests/cli/test_start_up.py holds start-up to that).
+"""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
 import os
 import sys
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 from specloom.cli.errors import EXIT_FINDINGS, EXIT_USAGE, CliError
-from specloom.spec.workspace import Workspace, WorkspaceError, find_workspace, workspace_home
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads the name)
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Iterator
+    from pathlib import Path
+    from typing import Any
+
+    from specloom.spec.workspace import Workspace
 
 
 def workspace_from(args: argparse.Namespace) -> Workspace:
+    from pathlib import Path
+
+    from specloom.spec.workspace import find_workspace
+
     root = Path(args.root) if getattr(args, "root", None) else None
     return find_workspace(root=root)
 
@@ -53,6 +65,10 @@ def workspace_or_create(args: argparse.Namespace) -> Workspace:
     else a new `.kiro/` at the repository root (the nearest folder above with `.git`, or the
     current folder outside git), announced on standard error, so the first run just works.
     """
+    from pathlib import Path
+
+    from specloom.spec.workspace import Workspace, WorkspaceError, find_workspace, workspace_home
+
     if getattr(args, "root", None):
         root = Path(args.root).expanduser().resolve()
         try:
@@ -68,6 +84,8 @@ def workspace_or_create(args: argparse.Namespace) -> Workspace:
 
 
 def _create_kiro(root: Path, what: str) -> Workspace:
+    from specloom.spec.workspace import Workspace
+
     (root / ".kiro").mkdir(exist_ok=True)
     print(f"specloom: created .kiro/ in {root} (no .kiro/ folder was found; this is {what})",
           file=sys.stderr)
@@ -76,6 +94,8 @@ def _create_kiro(root: Path, what: str) -> Workspace:
 
 def write_output(path: str, text: str, flag: str = "--output") -> None:
     """Write a report to the file a flag names; an unwritable path is a usage error."""
+    from pathlib import Path
+
     from specloom.spec.files import write_atomic
 
     target = Path(path)
@@ -83,6 +103,12 @@ def write_output(path: str, text: str, flag: str = "--output") -> None:
         raise CliError(f"{flag} {path}: is a folder; give a file name such as "
                        f"{(target / 'report.txt').as_posix()}")
     try:
+        if target.exists() and not target.is_file():
+            # a device or pipe (`/dev/null`, `/dev/stdout`, a FIFO): written to, never
+            # replaced; an atomic rename would put a regular file in its place
+            with open(target, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            return
         write_atomic(target, text.encode("utf-8"))
     except OSError as exc:
         raise CliError(f"{flag} {path}: cannot write the report: "
@@ -94,6 +120,8 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def print_json(data: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 

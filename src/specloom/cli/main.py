@@ -1,42 +1,93 @@
 """The `specloom` console script: argument parsing and dispatch, nothing else.
 
 Command modules register their sub-commands and import the library lazily inside their
-handlers; this module imports only `sys` before the `--version` fast path, and the command
-modules when the parser is built, so `specloom --version` stays close to Python's own start.
+handlers; this module imports only `sys` before the `--version` fast path, and when the
+parser is built only the module of the command being run (every module for `--help`), so
+`specloom --version` stays close to Python's own start and `specloom list` does not pay for
+the parsers of `check`, `run` or `extract`.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 from specloom import __version__
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads the name)
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
     from types import ModuleType
+    from typing import Any, NoReturn
 
-COMMAND_MODULES = ("check_cmd", "spec_cmds", "author_cmds", "steering_cmds", "trace_cmds",
-                   "extract_cmds", "run_cmds", "mcp_cmds", "agent_cmds")
+# Each command module and the commands it registers, in `--help` order. A run of one command
+# builds the parser with its module alone (`specloom list` imports spec_cmds, not the check
+# engine's); `--help`, no command or an unknown one builds it with every module.
+# tests/cli/test_start_up.py checks this table against what each module registers.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "check_cmd": ("check", "rules"),
+    "spec_cmds": ("list", "show", "task"),
+    "author_cmds": ("new", "next", "approve", "refine"),
+    "steering_cmds": ("steering", "init"),
+    "trace_cmds": ("trace", "verify", "drift"),
+    "extract_cmds": ("extract", "link"),
+    "run_cmds": ("run",),
+    "mcp_cmds": ("mcp", "agents"),
+    "agent_cmds": ("checkpoint", "hook", "watch"),
+}
 
 
-def _command_modules() -> list[ModuleType]:
+def _command_modules(names: Sequence[str]) -> list[ModuleType]:
     import importlib
 
-    return [importlib.import_module(f"specloom.cli.{name}") for name in COMMAND_MODULES]
+    return [importlib.import_module(f"specloom.cli.{name}") for name in names]
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs when that is plain (only `--root PATH` or `--root=PATH` before
+    it), else None: an option such as `-h` or an abbreviation is the full parser's to read."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--root":
+            i += 2
+        elif arg.startswith("--root="):
+            i += 1
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg
+    return None
+
+
+def _module_of(command: str | None) -> str | None:
+    return next((module for module, commands in COMMAND_MODULES.items()
+                 if command in commands), None)
 
 
 def _parser_class() -> type[argparse.ArgumentParser]:
     import argparse
-    import difflib
-    import re
-    from typing import NoReturn
+
+    class Formatter(argparse.HelpFormatter):
+        """argparse's help layout, with the width found as `shutil.get_terminal_size` finds it
+        but without importing shutil (and with it zlib, bz2 and lzma) on every run."""
+
+        def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                     width: int | None = None) -> None:
+            super().__init__(prog, indent_increment, max_help_position,
+                             terminal_columns() - 2 if width is None else width)
 
     class Parser(argparse.ArgumentParser):
         """argparse with "did you mean" for a mistyped command or choice, as git and ruff do."""
 
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("formatter_class", Formatter)  # sub-commands' parsers too
+            super().__init__(*args, **kwargs)
+
         def error(self, message: str) -> NoReturn:
+            import difflib
+            import re
+
             match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
             if match:
                 choices = re.findall(r"'([^']*)'", match.group(2))
@@ -48,7 +99,27 @@ def _parser_class() -> type[argparse.ArgumentParser]:
     return Parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+def terminal_columns() -> int:
+    """`shutil.get_terminal_size().columns`: $COLUMNS, else the width of the terminal standard
+    output goes to, else 80."""
+    import os
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+        columns = columns or 80
+    return columns
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or with `command` (a command word) only of the commands its
+    module registers: the same parser for that command's arguments, its help and its errors."""
     parser = _parser_class()(
         prog="specloom",
         description="Spec-driven development on Kiro's .kiro/ specs: check, trace and run them "
@@ -60,8 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", metavar="PATH",
                         help="folder containing .kiro/ (default: search upward from here)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in _command_modules():
-        module.register(commands)
+    module = _module_of(command)
+    for command_module in _command_modules(tuple(COMMAND_MODULES) if module is None
+                                           else (module,)):
+        command_module.register(commands)
+    if module is not None and command not in commands.choices:  # the table is out of date
+        return build_parser()
     return parser
 
 
@@ -73,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from specloom.cli.common import keep_stderr
 
     keep_stderr()
-    parser = build_parser()
+    parser = build_parser(command_word(args_list))
     args = parser.parse_args(args_list)
     if args.command is None:
         parser.print_help()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from specloom.cli.common import add_json_flag, print_json, user_errors, workspace_from
 from specloom.cli.errors import EXIT_FINDINGS, EXIT_OK, CliError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads the name)
+if TYPE_CHECKING:
+    from typing import Any
 
 STATUS_CHOICES = ("todo", "in-progress", "done")
 MARKS = {"todo": "[ ]", "in-progress": "[-]", "done": "[x]"}

@@ -91,7 +91,7 @@ def _context_path(workspace: Workspace, raw: str) -> str:
 def _selection_json(workspace: Workspace, paths: list[str], prompt: str,
                     selection: SteeringSelection) -> dict[str, Any]:
     from specloom.context.tokens import ESTIMATE_METHOD
-    from specloom.quality.json_model import diagnostics_json
+    from specloom.quality.registry import diagnostics_json
 
     def describe(file: Any) -> dict[str, Any]:
         return {"name": file.name, "path": file.display_path, "scope": file.scope,

@@ -29,9 +29,9 @@ def register(commands: Any) -> None:
     verify = commands.add_parser(
         "verify", help="run the linked tests and report per criterion",
         description="Run the tests linked to each criterion (pytest in the project's own "
-                    "interpreter with specloom's plugin, or a test command writing JUnit XML, "
-                    "or read an existing JUnit XML file) and report verified, failing, error, "
-                    "untested or stale.")
+                    "interpreter with specloom's plugin, or a test command writing JUnit XML), "
+                    "or read the outcomes of a run it did not start (--pytest-report, --junit), "
+                    "and report verified, failing, error, untested or stale.")
     _common(verify, ("text", "json", "markdown", "junit"))
     verify.add_argument("--fail-on", choices=VERIFY_FAIL_ON, default="failing",
                         help="lowest status that makes verify exit 1 (default: failing)")
@@ -44,6 +44,10 @@ def register(commands: Any) -> None:
     verify.add_argument("--junit", metavar="FILE", type=Path,
                         help="take the test outcomes from this JUnit XML file (or every *.xml "
                              "file in this folder) and run nothing")
+    verify.add_argument("--pytest-report", metavar="FILE", type=Path,
+                        help="take the pytest outcomes from the record `pytest "
+                             "--specloom-report=FILE` wrote and run nothing (with --junit: "
+                             "the other tests' outcomes from the JUnit XML)")
     verify.add_argument("--python", metavar="PATH",
                         help="interpreter (or virtual environment folder) for pytest "
                              "(default: the project's, see docs/trace.md)")
@@ -126,16 +130,12 @@ def run_verify(args: argparse.Namespace) -> int:
     workspace = workspace_from(args)
     if args.timeout <= 0:
         raise CliError("--timeout must be a positive number of seconds")
-    if args.junit is not None and args.test_command:
-        raise CliError("--junit reads outcomes and runs nothing; it cannot be combined with "
-                       "--test-command")
-    if args.junit is not None and not args.junit.exists():
-        raise CliError(f"--junit {args.junit}: no such file or folder; pass the JUnit XML "
-                       "your test runner wrote (or a folder of them)")
-    command = args.test_command or configured_test_command(workspace.root)
+    recorded = _recorded_runs(args)
+    # reading outcomes runs nothing, so the test-command setting is neither read nor needed
+    command = None if recorded else args.test_command or configured_test_command(workspace.root)
     report = verify(workspace, args.specs, timeout=args.timeout, test_command=command,
                     record=not args.no_record, accept=args.accept, progress=_progress,
-                    python=args.python, junit=args.junit)
+                    python=args.python, junit=args.junit, pytest_report=args.pytest_report)
     _render(args, report, {
         "json": lambda r: render_verify.render_verify_json(r, args.fail_on),
         "markdown": render_verify.render_verify_markdown,
@@ -145,6 +145,22 @@ def run_verify(args: argparse.Namespace) -> int:
         write_output(args.junit_report, render_verify.render_verify_junit(report),
                      "--junit-report")
     return EXIT_FINDINGS if report.failed(args.fail_on) else EXIT_OK
+
+
+def _recorded_runs(args: argparse.Namespace) -> bool:
+    """Whether verify reads outcomes (--junit, --pytest-report) instead of running tests."""
+    given = [(option, path) for option, path in (("--junit", args.junit),
+                                                 ("--pytest-report", args.pytest_report))
+             if path is not None]
+    for option, path in given:
+        if args.test_command:
+            raise CliError(f"{option} reads outcomes and runs nothing; it cannot be combined "
+                           "with --test-command")
+        if not path.exists():
+            what = ("the JUnit XML your test runner wrote (or a folder of them)"
+                    if option == "--junit" else "the file pytest --specloom-report=FILE wrote")
+            raise CliError(f"{option} {path}: no such file or folder; pass {what}")
+    return bool(given)
 
 
 def run_drift(args: argparse.Namespace) -> int:

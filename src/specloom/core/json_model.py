@@ -1,11 +1,13 @@
-"""The one JSON path: the base of every JSON output model and the one `Diagnostic` -> JSON.
+"""The one JSON path: the base of every JSON output model.
 
 Every `--json` / `--format json` output and every MCP tool result is described by a pydantic
 model (`JsonModel`, `extra="forbid"`), and its JSON Schema is published in `docs/schemas/`
-(`scripts/json_schemas.py`). A diagnostic becomes JSON only through `diagnostic_json`, so the
-check, trace, verify, drift, authoring, steering and hook outputs show the same keys.
-
-This module knows no spec, rule family or registry: callers pass the rules by code.
+(`scripts/json_schemas.py`). A diagnostic becomes JSON only through `Diagnostic.to_json`
+(named by `quality.registry.diagnostics_json`), so the check, trace, verify, drift,
+authoring, steering and hook outputs show the same keys. The hot read paths (check, trace,
+verify, drift) build plain data in their model's shape without running the validator, whose
+import alone costs more than a warm check; tests/test_json_outputs.py checks each of them
+against its model and the published schema.
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from specloom import __version__
-from specloom.core.diagnostic import Diagnostic
-from specloom.core.rule import Rule
 
 SCHEMA_VERSION = 1
 SeverityLabel = Literal["error", "warning", "info"]
@@ -57,12 +57,6 @@ class DiagnosticJson(JsonModel):
 
 def tool_info() -> dict[str, str]:
     return {"name": "specloom", "version": __version__}
-
-
-def diagnostic_json(d: Diagnostic, rules: Mapping[str, Rule]) -> dict[str, Any]:
-    """The JSON of one diagnostic, as every output shows it (`rules`: the registry by code)."""
-    rule = rules.get(d.code)
-    return d.to_json(rule.name if rule is not None else None)
 
 
 def validated(model: type[M], data: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 FORMAT = 1
+STALE_TEMPORARY_S = 600
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 class ResultCache:
@@ -29,6 +31,13 @@ class ResultCache:
 
     def _entry(self, key: str) -> Path:
         return self.folder / f"{key}.json"
+
+    def has_entries(self) -> bool:
+        try:
+            with os.scandir(self.folder) as entries:
+                return any(entry.name.endswith(".json") for entry in entries)
+        except OSError:
+            return False
 
     def get(self, key: str) -> Any | None:
         """The value stored under `key`, or None when absent or unreadable."""
@@ -47,10 +56,12 @@ class ResultCache:
         """Store `value` under `key`; a failure (read-only disk, full disk) is ignored."""
         data = json.dumps({"format": FORMAT, "key": key, "value": value},
                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # Named by key and process: two processes never share a temporary file, and within
+        # one process a key is written once at a time (O_EXCL refuses a second writer).
+        temporary = os.path.join(self.folder, f".{key}.{os.getpid()}.tmp")
         try:
             self._prepare()
-            fd, temporary = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp",
-                                             dir=self.folder)
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC, 0o644)
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
@@ -64,17 +75,21 @@ class ResultCache:
         self.writes += 1
 
     def prune(self, keep: set[str]) -> int:
-        """Remove the entries whose keys are not in `keep`; returns how many went."""
+        """Remove the entries whose keys are not in `keep`, and temporary files a killed
+        process left over ten minutes ago; returns how many entries went."""
         removed = 0
         try:
             entries = list(os.scandir(self.folder))
         except OSError:
             return 0
+        stale = time.time() - STALE_TEMPORARY_S
         for entry in entries:
-            if entry.name.endswith(".json") and entry.name[:-5] not in keep:
-                with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):
+                if entry.name.endswith(".json") and entry.name[:-5] not in keep:
                     os.unlink(entry.path)
                     removed += 1
+                elif entry.name.endswith(".tmp") and entry.stat().st_mtime < stale:
+                    os.unlink(entry.path)
         return removed
 
     def _prepare(self) -> None:

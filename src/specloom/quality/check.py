@@ -19,6 +19,7 @@ from specloom.core.diagnostic import Diagnostic
 from specloom.core.errors import SpecloomError
 from specloom.core.result_cache import ResultCache
 from specloom.core.rule import Severity
+from specloom.quality.check_cache import SpecResult
 from specloom.quality.settings import CheckSettings
 from specloom.spec.source import SourceText, read_source
 from specloom.spec.workspace import Workspace
@@ -65,9 +66,6 @@ def resolve_spec_names(workspace: Workspace, requested: Sequence[str]) -> list[s
     return names
 
 
-# One spec's result: the files read, the diagnostics found and the names of their rules.
-SpecResult = tuple[list[str], list[Diagnostic], dict[str, str]]
-
 PARALLEL_THRESHOLD = 64  # below this many specs a second process costs more than it saves
 
 
@@ -85,25 +83,29 @@ def check_workspace(workspace: Workspace, names: Sequence[str] = (),
     results: dict[str, SpecResult] = {}
     store = _open_cache(workspace) if cache else None
     keys: dict[str, str] = {}
+    fingerprint = ""
     if store is not None:
         from specloom.quality import check_cache
+        from specloom.spec.folder import read_spec_files
 
         fingerprint = check_cache.settings_fingerprint(settings)
-        for name in specs:
+        for name in specs if store.has_entries() else ():  # else each file is read once, below
             folder = workspace.spec_dir(name)
-            keys[name] = key = check_cache.spec_key(folder, name, workspace.relative(folder),
-                                                    fingerprint)
+            keys[name] = key = check_cache.spec_key(
+                read_spec_files(folder), name, workspace.relative(folder), fingerprint)
             found = check_cache.decode(store.get(key))
             if found is not None:
                 results[name] = found
     missing = [name for name in specs if name not in results]
     if missing:
-        results.update(_run_engine(workspace, missing, settings, jobs))
-        if store is not None:
-            from specloom.quality.check_cache import encode
+        from specloom.quality.engine import CacheTarget, check_specs
 
-            for name in missing:
-                store.put(keys[name], encode(results[name]))
+        target = CacheTarget(store.folder, fingerprint) if store is not None else None
+        for name, stored_as, result in check_specs(workspace, missing, settings,
+                                                   _worker_count(len(missing), jobs), target):
+            results[name] = result
+            if stored_as is not None:
+                keys[name] = stored_as
     if store is not None and not names:
         store.prune(set(keys.values()))
     files = [f for name in specs for f in results[name][0]]
@@ -112,20 +114,6 @@ def check_workspace(workspace: Workspace, names: Sequence[str] = (),
     rule_names = {code: rule for name in specs for code, rule in results[name][2].items()}
     return CheckReport(str(workspace.root), tuple(specs), tuple(files), tuple(diagnostics),
                        settings.fail_on, _sources_of(workspace, diagnostics), rule_names)
-
-
-def _run_engine(workspace: Workspace, specs: list[str], settings: CheckSettings,
-                jobs: int | None) -> dict[str, SpecResult]:
-    from specloom.quality.engine import check_specs
-    from specloom.quality.registry import all_rules
-
-    rules = all_rules()
-    results: dict[str, SpecResult] = {}
-    for name, files, found in check_specs(workspace, specs, settings,
-                                          _worker_count(len(specs), jobs)):
-        names = {d.code: rules[d.code].name for d in found if d.code in rules}
-        results[name] = (files, found, names)
-    return results
 
 
 def _open_cache(workspace: Workspace) -> ResultCache:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,12 +21,9 @@ from typing import Any
 from specloom import __version__
 from specloom.core.diagnostic import Diagnostic
 from specloom.core.rule import Severity
-from specloom.spec.source import MAX_BYTES, read_bounded
+from specloom.spec.folder import SPEC_FILES, FileRead
 
 CACHE_FOLDER = Path(".kiro") / "specloom" / "cache" / "check"
-# Every file `spec.loader.load_spec` reads, in a fixed order.
-SPEC_FILES = (".config.kiro", "spec.json", "bugfix.md", "requirements.md", "design.md",
-              "tasks.md")
 
 
 @cache
@@ -53,21 +51,21 @@ def settings_fingerprint(settings: Any) -> str:
                            digest_size=16).hexdigest()
 
 
-def spec_key(folder: Path, name: str, display_path: str, fingerprint: str) -> str:
+def spec_key(files: Mapping[str, FileRead], name: str, display_path: str,
+             fingerprint: str) -> str:
+    """The key of one spec: `files` as `spec.folder.read_spec_files` read them."""
     digest = hashlib.blake2b(f"{fingerprint}\0{name}\0{display_path}\0".encode(),
                              digest_size=20)
     for file_name in SPEC_FILES:
+        found = files.get(file_name)
         digest.update(file_name.encode() + b"\0")
-        try:
-            data = read_bounded(folder / file_name, MAX_BYTES)
-        except FileNotFoundError:
+        if found is None:
             digest.update(b"absent\0")
-            continue
-        except OSError as exc:  # refused or unreadable: the loader reports it; so does the key
-            digest.update(f"error {type(exc).__name__} {exc}\0".encode())
-            continue
-        digest.update(f"{len(data)}\0".encode())
-        digest.update(data)
+        elif isinstance(found, OSError):  # refused or unreadable: the loader reports it
+            digest.update(f"error {type(found).__name__} {found}\0".encode())
+        else:
+            digest.update(f"{len(found)}\0".encode())
+            digest.update(found)
     return digest.hexdigest()
 
 

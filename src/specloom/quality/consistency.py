@@ -125,8 +125,10 @@ def check_requirements_numbering(emit: Emit, doc: RequirementsDoc) -> None:
         check_numbering(emit, path, [(r.number, r.line) for r in doc.requirements],
                         "requirement")
     for requirement in doc.requirements:
-        written = [(f"{requirement.number}.{c.number}", c.line) for c in requirement.criteria]
-        check_numbering(emit, path, written, "criterion")
+        # Criteria numbered 1, 2, 3 ... (the usual case) have nothing to report.
+        if any(c.number != index for index, c in enumerate(requirement.criteria, 1)):
+            written = [(f"{requirement.number}.{c.number}", c.line) for c in requirement.criteria]
+            check_numbering(emit, path, written, "criterion")
         if requirement.user_story is None and doc.kind == "requirements":
             emit("S009", path, requirement.line, 1, 0,
                  f"requirement {requirement.number} has no user story",

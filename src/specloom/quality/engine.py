@@ -6,28 +6,29 @@ from __future__ import annotations
 import multiprocessing
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from specloom.core.diagnostic import Diagnostic
+from specloom.core.result_cache import ResultCache
 from specloom.core.rule import Severity
 from specloom.quality import glossary
+from specloom.quality.check_cache import SpecResult, encode, spec_key
 from specloom.quality.consistency import (
     Emit,
     check_design,
     check_requirements_numbering,
     check_tasks,
 )
-from specloom.quality.ears import parse_ears
+from specloom.quality.criteria import criterion_rules
 from specloom.quality.registry import all_rules
 from specloom.quality.settings import CheckSettings
-from specloom.quality.smells import find_smells
 from specloom.quality.suppression import NONE, Suppressions, find_suppressions
+from specloom.spec.folder import read_spec_files
 from specloom.spec.loader import Spec, load_spec
 from specloom.spec.requirements import RequirementsDoc
 from specloom.spec.source import SourceText
 from specloom.spec.workspace import Workspace
-
-# One spec's result: its name, the files read and the diagnostics found.
-SpecResult = tuple[str, list[str], list[Diagnostic]]
 
 
 class Collector:
@@ -62,26 +63,41 @@ class Collector:
                                            end_column or column, message, hint, self.spec))
 
 
+@dataclass(frozen=True, slots=True)
+class CacheTarget:
+    """Where the engine stores each result, and the fingerprint of the settings and code."""
+
+    folder: Path
+    fingerprint: str
+
+
 def check_specs(workspace: Workspace, specs: Sequence[str], settings: CheckSettings,
-                workers: int = 1) -> list[SpecResult]:
-    """Check each named spec, in `workers` processes when more than one; results in the order
-    of `specs`. Workers return diagnostics only, never the sources they read."""
+                workers: int = 1, cache: CacheTarget | None = None,
+                ) -> list[tuple[str, str | None, SpecResult]]:
+    """Check each named spec, in `workers` processes when more than one: (name, cache key,
+    result) in the order of `specs`. With `cache`, each result is stored under the key of the
+    bytes the spec was parsed from (each file is read once). Workers return diagnostics only,
+    never the sources they read."""
     if workers <= 1:
-        return _check_chunk(workspace, specs, settings)
+        return _check_chunk(workspace, specs, settings, cache)
     size = -(-len(specs) // (workers * 4))  # a few chunks per worker evens out the load
     chunks = [specs[i:i + size] for i in range(0, len(specs), size)]
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
-        done = pool.starmap(_check_chunk, [(workspace, chunk, settings) for chunk in chunks])
+        done = pool.starmap(_check_chunk,
+                            [(workspace, chunk, settings, cache) for chunk in chunks])
     return [result for chunk in done for result in chunk]
 
 
-def _check_chunk(workspace: Workspace, specs: Sequence[str],
-                 settings: CheckSettings) -> list[SpecResult]:
+def _check_chunk(workspace: Workspace, specs: Sequence[str], settings: CheckSettings,
+                 cache: CacheTarget | None) -> list[tuple[str, str | None, SpecResult]]:
     collector = Collector(settings)
-    results: list[SpecResult] = []
+    store = ResultCache(cache.folder) if cache is not None else None
+    results: list[tuple[str, str | None, SpecResult]] = []
     for name in specs:
-        spec = load_spec(workspace, name)
+        folder = workspace.spec_dir(name)
+        raw = read_spec_files(folder)
+        spec = load_spec(workspace, name, raw)
         collector.spec = name
         collector.diagnostics = []
         files = []
@@ -89,7 +105,14 @@ def _check_chunk(workspace: Workspace, specs: Sequence[str],
             files.append(path)
             collector.watch(doc.source)
         check_spec(spec, collector)
-        results.append((name, files, collector.diagnostics))
+        rule_names = {d.code: collector.rules[d.code].name for d in collector.diagnostics
+                      if d.code in collector.rules}
+        result = (files, collector.diagnostics, rule_names)
+        key = None
+        if cache is not None and store is not None:
+            key = spec_key(raw, name, workspace.relative(folder), cache.fingerprint)
+            store.put(key, encode(result))
+        results.append((name, key, result))
     return results
 
 
@@ -132,36 +155,42 @@ def mask_code_spans(text: str) -> str:
 def check_criteria_text(emit: Emit, doc: RequirementsDoc) -> None:
     """EARS grammar, smells and glossary rules on each criterion's text.
 
-    A013 reports each undefined system name once per document, at its first use.
+    The text rules run once per distinct text (`criteria.criterion_rules`). A013 reports each
+    undefined system name once per document, at its first use.
     """
     path = doc.source.path
     defined = glossary.defined_names(t.term for t in doc.glossary)
     reported_names: set[str] = set()
+    undefined: dict[str, bool] = {}  # system name -> not defined by the glossary
     for requirement in doc.requirements:
-        describes_defect = doc.kind == "bugfix" and requirement.number == "1"
+        with_ears = doc.kind != "bugfix" or requirement.number != "1"  # 1 describes the defect
         for criterion in requirement.criteria:
-            text = mask_code_spans(criterion.text)
-            ears = None if describes_defect else parse_ears(text)
-            findings = list(ears.findings) if ears is not None else []
-            findings.extend(find_smells(text, obligation_only=True))
+            text = criterion.text
+            if "`" in text:
+                text = mask_code_spans(text)
+            findings, ears = criterion_rules(text, with_ears)
             for finding in findings:
                 line, column = criterion.locate(finding.start)
                 end_line, end_column = criterion.locate(finding.end)
                 emit(finding.code, path, line, column,
                      end_column if end_line == line else column + 1,
                      f"{criterion.id}: {finding.message}", finding.hint)
-            if not defined or ears is None or not ears.system or ears.system_span is None \
-                    or not glossary.is_undefined(ears.system, defined) \
-                    or glossary.is_instance_in_trigger(ears.system, text[:ears.system_span[0]]):
+            if not defined or ears is None or not ears.system or ears.system_span is None:
                 continue
-            key = glossary.normalise(ears.system)
+            system = ears.system
+            if system not in undefined:
+                undefined[system] = glossary.is_undefined(system, defined)
+            if not undefined[system] \
+                    or glossary.is_instance_in_trigger(system, text[:ears.system_span[0]]):
+                continue
+            key = glossary.normalise(system)
             if key in reported_names:
                 continue
             reported_names.add(key)
             start, end = ears.system_span
             line, column = criterion.locate(start)
             emit("A013", path, line, column, column + (end - start),
-                 f"{criterion.id}: system name {ears.system!r} is not in the Glossary",
+                 f"{criterion.id}: system name {system!r} is not in the Glossary",
                  "define it in the Glossary, or use a name defined there")
 
 

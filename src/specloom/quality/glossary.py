@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from specloom.core.rule import Rule, Severity
 
@@ -37,9 +38,11 @@ _MARKUP = re.compile(r"[*`\\\"'“”‘’]")
 _ALIAS = re.compile(r"\s*\(([^()]*)\)\s*")
 
 
+@lru_cache(maxsize=4096)
 def normalise(name: str) -> str:
     """Lower-case words of a name: `Cart_Service`, `**Cart Service**` and `CartService` all
-    become "cart service"; a final plural -s is dropped from each word."""
+    become "cart service"; a final plural -s is dropped from each word. Memoised: the same
+    system and glossary names come back in every criterion and spec."""
     name = _CAMEL.sub(" ", _MARKUP.sub("", name))
     words = name.replace("_", " ").replace("-", " ").lower().split()
     return " ".join(_singular(word) for word in words)

@@ -5,21 +5,17 @@ Schema version 1: new keys may be added; existing keys keep their meaning.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import RootModel
 
-from specloom.core.diagnostic import Diagnostic
 from specloom.core.json_model import (
     DiagnosticJson,
     JsonModel,
     SeverityLabel,
     ToolInfo,
-    diagnostic_json,
 )
 from specloom.core.rule import Rule
-from specloom.quality.registry import all_rules
 
 
 class CheckSummary(JsonModel):
@@ -74,8 +70,3 @@ def rule_json(rule: Rule) -> dict[str, Any]:
     ).model_dump()
 
 
-def diagnostics_json(diagnostics: Iterable[Diagnostic]) -> list[dict[str, Any]]:
-    """Diagnostics as every JSON output shows them, each named by its registered rule."""
-    found = list(diagnostics)
-    rules = all_rules() if found else {}
-    return [diagnostic_json(d, rules) for d in found]

@@ -8,13 +8,14 @@ each list). Everything here is lower-case: callers match against a lower-cased c
 `word_pattern` and `trie_pattern` turn a list of phrases into one prefix-factored regex
 alternation. Python's `re` tries the branches of a plain alternation one by one at every
 position; factoring the shared prefixes makes a 300-phrase lexicon cost about as much as a
-30-phrase one.
+30-phrase one. `lazy_regex` compiles a pattern that few texts need at its first use.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
 
 
 def split_phrases(listing: str) -> tuple[str, ...]:
@@ -315,15 +316,22 @@ def word_pattern(phrases: Iterable[str]) -> str:
     every letter, and there the plain leading lookbehind is faster. Spaces in a phrase match
     any whitespace run; an apostrophe matches ' and ’. The text must be lower-cased.
     """
+    phrases = tuple(phrases)
     root = _trie(phrases)
-    first_chars = sorted(char for char in root if char)
-    if len(first_chars) > _MAX_LITERAL_FIRST_CHARS:
+    if sum(1 for char in root if char) > _MAX_LITERAL_FIRST_CHARS:
         return r"(?<![\w-])" + _trie_node_pattern(root) + r"(?![\w-])"
+    return word_start_pattern(phrases) + r"(?![\w-])"
+
+
+def word_start_pattern(phrases: Iterable[str]) -> str:
+    """Any of `phrases` at a word start, the check placed after each first letter as in
+    `word_pattern` whatever their number: for a search over a window of a few characters."""
+    root = _trie(phrases)
     branches = []
-    for char in first_chars:
+    for char in sorted(char for char in root if char):
         first = _char_pattern(char)
         branches.append(first + f"(?<![\\w-]{first})" + _trie_node_pattern(root[char]))
-    return "(?:" + "|".join(branches) + r")(?![\w-])"
+    return "(?:" + "|".join(branches) + ")"
 
 
 _MAX_LITERAL_FIRST_CHARS = 8
@@ -332,6 +340,12 @@ _MAX_LITERAL_FIRST_CHARS = 8
 def trie_pattern(phrases: Iterable[str]) -> str:
     """Prefix-tree alternation of `phrases` without word boundaries, for use inside a pattern."""
     return _trie_node_pattern(_trie(phrases))
+
+
+def lazy_regex(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A function that compiles `pattern` at its first call and returns that regex from then
+    on: for patterns few texts need, which `check` then does not compile at every start."""
+    return cache(lambda: re.compile(pattern, flags))
 
 
 def lower_keeping_offsets(text: str) -> str:

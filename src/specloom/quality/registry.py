@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
+from specloom.core.diagnostic import Diagnostic
 from specloom.core.errors import SpecloomError
 from specloom.core.rule import Rule
 from specloom.quality.tiers import precision_of, tier_of
@@ -46,6 +49,14 @@ def all_rules() -> dict[str, Rule]:
 def default_codes() -> frozenset[str]:
     """Codes of the rules `check` runs when the settings select nothing."""
     return frozenset(code for code, rule in all_rules().items() if rule.tier == "default")
+
+
+def diagnostics_json(diagnostics: Iterable[Diagnostic]) -> list[dict[str, Any]]:
+    """Diagnostics as every JSON output shows them (`Diagnostic.to_json`), each named by its
+    registered rule; the rule families are loaded only when there is a diagnostic to name."""
+    found = list(diagnostics)
+    rules = all_rules() if found else {}
+    return [d.to_json(rules[d.code].name if d.code in rules else None) for d in found]
 
 
 def find_rule(code_or_name: str) -> Rule | None:

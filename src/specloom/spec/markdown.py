@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from specloom.spec.front_matter import front_matter
 from specloom.spec.source import Problem
@@ -43,13 +44,13 @@ CITATION = re.compile(
 RANGE_LIMIT = 200  # a range wider than this is read as its two ends only
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One line without its ending, with its 1-based number and what block it belongs to.
 
     `kind` is "text", "fence" (fenced code, delimiters included), "code" (indented code),
     "comment" (an HTML comment block) or "underline" (a setext heading's underline).
     `heading` is (level, title) for an ATX heading or the title line of a setext heading.
+    (A named tuple: parsers make one for every line of every file.)
     """
 
     number: int
@@ -63,8 +64,7 @@ class Line:
         return self.kind != "text"
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
+class Ref(NamedTuple):
     """A citation such as `1.2` (criterion) or `3` (whole requirement or task) in a file.
 
     `id` is the normalised id (`1.2`; for an ID-style reference the ID itself, `FR-2`, or
@@ -87,8 +87,11 @@ class Ref:
 
 
 def iter_lines(lines: Sequence[str], start: int = 0) -> Iterator[Line]:
-    """Yield lines with block tracking (fences, indented code, HTML comments, setext)."""
-    texts = [lines[i].rstrip("\r\n") for i in range(start, len(lines))]
+    """Yield lines with block tracking (fences, indented code, HTML comments, setext).
+
+    Each regex runs only where the first character of the line allows a match: this loop
+    sees every line of every spec file."""
+    texts = [line.rstrip("\r\n") for line in lines[start:]]
     fence: str | None = None
     comment = False
     in_code = False
@@ -96,6 +99,7 @@ def iter_lines(lines: Sequence[str], start: int = 0) -> Iterator[Line]:
     previous_blank = True  # start of document
     previous_paragraph = False  # the line before is paragraph text (setext, lazy lines)
     skip_underline = False
+    last = len(texts) - 1
     for offset, text in enumerate(texts):
         number = start + offset + 1
         if skip_underline:
@@ -112,9 +116,9 @@ def iter_lines(lines: Sequence[str], start: int = 0) -> Iterator[Line]:
             comment = "-->" not in text
             yield Line(number, text, "comment")
             continue
-        blank = not text.strip()
-        indent = len(text) - len(text.lstrip(" \t"))
-        width = len(text[:indent].expandtabs(4))
+        stripped = text.lstrip(" \t")
+        blank = not stripped or not stripped.strip()
+        width = 0 if stripped is text else len(text[:len(text) - len(stripped)].expandtabs(4))
         if in_code:
             if blank or width >= 4:
                 yield Line(number, text, "code")
@@ -128,31 +132,31 @@ def iter_lines(lines: Sequence[str], start: int = 0) -> Iterator[Line]:
             in_code = True
             yield Line(number, text, "code")
             continue
-        match = FENCE.match(text)
-        if match:
-            fence = match.group(1)  # the whole opening run: ```` is closed by ```` or longer
-            if match.group(1)[0] == "`" and "`" in text[match.end():]:
-                fence = None  # an inline code span, not a fence
-            else:
+        first = stripped[0]
+        if first in "`~":
+            fence = fence_opening(text)
+            if fence is not None:
                 in_list = in_list and width > 0
                 previous_blank, previous_paragraph = False, False
                 yield Line(number, text, "fence")
                 continue
-        stripped = text.lstrip(" \t")
-        if width < 4 and stripped.startswith("<!--"):
+        elif first == "<" and width < 4 and stripped.startswith("<!--"):
             comment = "-->" not in stripped[4:]
             yield Line(number, text, "comment")
             continue
-        head = heading(text)
-        if head is not None:
-            in_list = False
-            previous_blank, previous_paragraph = False, False
-            yield Line(number, text, heading=head)
-            continue
-        is_item = LIST_ITEM_START.match(text) is not None and THEMATIC_BREAK.match(text) is None
+        elif first == "#":
+            head = heading(text)
+            if head is not None:
+                in_list = False
+                previous_blank, previous_paragraph = False, False
+                yield Line(number, text, heading=head)
+                continue
+        is_item = (first in "-*+" or first.isdigit()) and LIST_ITEM_START.match(text) \
+            is not None and THEMATIC_BREAK.match(text) is None
         # an item opens a list (or continues it); text at the margin after a blank line ends it
         in_list = is_item or (in_list and not (previous_blank and width < 2))
-        if not is_item and not in_list and not previous_paragraph and offset + 1 < len(texts) \
+        if not is_item and not in_list and not previous_paragraph and offset < last \
+                and texts[offset + 1].lstrip(" ")[:1] in ("=", "-") \
                 and SETEXT_UNDERLINE.match(texts[offset + 1]) and width < 4 \
                 and THEMATIC_BREAK.match(text) is None:
             level = 1 if texts[offset + 1].strip()[0] == "=" else 2
@@ -162,6 +166,16 @@ def iter_lines(lines: Sequence[str], start: int = 0) -> Iterator[Line]:
         previous_blank = False
         previous_paragraph = not is_item and not in_list
         yield Line(number, text)
+
+
+def fence_opening(text: str) -> str | None:
+    """The run of backticks or tildes that opens a fenced code block on this line (```` is
+    closed by ```` or longer), or None (a backtick run followed by another backtick is an
+    inline code span, not a fence)."""
+    match = FENCE.match(text)
+    if match is None or (match.group(1)[0] == "`" and "`" in text[match.end():]):
+        return None
+    return match.group(1)
 
 
 def closes_fence(text: str, fence: str) -> bool:
@@ -213,25 +227,32 @@ def parse_refs(text: str, line: int, column_offset: int) -> tuple[Ref, ...]:
     1 to the second end of the last requirement (the first requirement's length is unknown
     here). ID-style references keep the ID as their id; they are never read as numbers.
     """
-    refs: list[Ref] = []
+    return tuple(Ref(ident, line, column_offset + start, written)
+                 for ident, start, written in _citations(text))
+
+
+@lru_cache(maxsize=4096)
+def _citations(text: str) -> tuple[tuple[str, int, str], ...]:
+    """(id, 1-based column in `text`, as written) of each citation: the same citation lines
+    recur across tasks and specs, so they are read once."""
+    found: list[tuple[str, int, str]] = []
     for match in CITATION.finditer(text):
-        column = column_offset + match.start() + 1
+        column = match.start() + 1
         written = match.group(0)
         if match.group("id") is not None:
             ident = _normal_id(match.group("id"))
             criterion = match.group("idc") or match.group("idac")
-            refs.append(Ref(f"{ident}.{int(criterion)}" if criterion else ident, line, column,
-                            written))
+            found.append((f"{ident}.{int(criterion)}" if criterion else ident, column, written))
         elif match.group("a") is not None:
             first, second = match.group("a"), match.group("b")
             if second is None:
-                refs.append(Ref(_normal_number(first), line, column, written))
+                found.append((_normal_number(first), column, written))
             else:
-                refs.extend(Ref(i, line, column, written) for i in _expand(first, second))
+                found.extend((i, column, written) for i in _expand(first, second))
         else:
             written = written.rstrip("._-")
-            refs.append(Ref(written, line, column, written))
-    return tuple(refs)
+            found.append((written, column, written))
+    return tuple(found)
 
 
 def _normal_id(ident: str) -> str:

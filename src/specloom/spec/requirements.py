@@ -291,6 +291,9 @@ def _criterion_item(text: str, kind: str) -> tuple[int, int, str, bool] | None:
     the requirement it stands under). A column-0 bullet is a criterion numbered 0 (bullets-only
     lists are numbered by position); indented items are continuation text.
     """
+    first = text.lstrip(" \t")[:1]
+    if not first or not (first.isdigit() or first in "-*+"):
+        return None  # every item pattern opens with a digit, a bullet or bold
     numbered = NUMBERED_ITEM.match(text)
     dotted = DOTTED_ITEM.match(text)
     if dotted and (kind == "bugfix" or len(dotted.group(1).expandtabs(4)) < 4):

@@ -33,7 +33,6 @@ from specloom.spec.loader import Spec
 from specloom.spec.requirements import Criterion
 from specloom.spec.source import read_text_bounded
 from specloom.trace.anchor_calls import CallResolver, Target
-from specloom.trace.gitinfo import file_at
 from specloom.trace.links import Link, ScanProblem
 from specloom.trace.symbols import (
     MAX_FILE_BYTES,
@@ -52,6 +51,8 @@ MAX_DIFF_LINES = 60
 HUNK = re.compile(r"@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@(.*)")
 FACTS_COMMENT = re.compile(r"<!--\s*facts:\s*([^>]*?)\s*-->")
 NOT_ANCHORED_KINDS = frozenset({"module", "test"})
+IMPORT_LINE = re.compile(r"^[^\S\n]*(?:import|from)[^\S\n][^\n]*", re.M)
+OTHER_BREAKS = re.compile("[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")  # str.splitlines breaks
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +216,7 @@ class AnchorFinder:
         if importing is None:
             text = self.index.text(link.path)
             importing = self._importing[link.path] = (
-                isinstance(text, str) and self.calls.imports_might_resolve(text))
+                isinstance(text, str) and self.calls.imports_might_resolve(_import_lines(text)))
         return self.calls.calls(link.path, link.symbol) if importing else ()
 
     def _expand(self, seeds: dict[Target, str], limit: int) -> dict[Target, tuple[int, str]]:
@@ -265,6 +266,8 @@ class AnchorFinder:
 
     def _diff(self, anchor: Anchor, commit: str | None, parsed: ParsedFile,
               node: DefNode) -> tuple[tuple[str, ...], str | None]:
+        from specloom.trace.gitinfo import file_at  # only drift shows diffs
+
         if commit is None:
             return (), ("no commit holds the recorded body (none was recorded, or it was not "
                         "committed), so no diff")
@@ -284,6 +287,15 @@ class AnchorFinder:
         if len(lines) > MAX_DIFF_LINES:
             lines = [*lines[:MAX_DIFF_LINES], f"... {len(lines) - MAX_DIFF_LINES} more lines"]
         return tuple(lines), None
+
+
+def _import_lines(text: str) -> str:
+    """The lines of `text` that `CallResolver.imports_might_resolve` may take for imports (its
+    first word `import` or `from`), found without splitting every line; all of `text` when it
+    has line breaks other than LF, which `str.splitlines` also breaks at."""
+    if OTHER_BREAKS.search(text):
+        return text
+    return "\n".join(IMPORT_LINE.findall(text))
 
 
 def _first_line(node: DefNode) -> int:

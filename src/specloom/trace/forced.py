@@ -8,20 +8,20 @@ reason, who forced it, when, the commit, and which criteria were not verified at
 
 An entry stays until the task is next marked done through the gate (then it is done
 honestly and the entry is dropped) or forced again (the entry is replaced). `specloom list`
-shows the entries of tasks that are still `[x]`. This module never changes tasks.md.
+shows the entries of tasks that are still `[x]` (`forced_rows`). This module never changes
+tasks.md. `list` imports it, so what only a write or an error needs is imported there.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from specloom.core import jsontext
-from specloom.spec.files import write_atomic
-from specloom.trace.fingerprints import StoreError
+if TYPE_CHECKING:
+    from specloom.spec.loader import Spec
+    from specloom.spec.workspace import Workspace
 
 LEDGER_PATH = Path(".kiro") / "specloom" / "trace" / "forced.json"
 
@@ -58,11 +58,15 @@ class ForcedLedger:
         path = root / LEDGER_PATH
         if not path.is_file():
             return cls(path, {})
+        from specloom.core import jsontext
+
         try:
             data = jsontext.loads(path.read_text(encoding="utf-8"))
             entries = {spec: {task: _entry(spec, task, raw) for task, raw in tasks.items()}
                        for spec, tasks in data.get("specs", {}).items()}
         except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
+            from specloom.trace.fingerprints import StoreError
+
             raise StoreError(f"{LEDGER_PATH.as_posix()}: unreadable forced-completion ledger "
                              f"({exc}); fix its JSON, or move it aside to start a new one "
                              "(it is the record of who forced which task done)") from None
@@ -90,6 +94,10 @@ class ForcedLedger:
         return True
 
     def _save(self) -> None:
+        import json
+
+        from specloom.spec.files import write_atomic
+
         data = {"version": 1, "specs": {
             spec: {task: entry.to_json() for task, entry in sorted(tasks.items())}
             for spec, tasks in sorted(self.entries.items())}}
@@ -122,3 +130,14 @@ def forcing_user(root: Path) -> str:
         if os.environ.get(variable):
             return os.environ[variable]
     return "unknown"
+
+
+def forced_rows(workspace: Workspace, spec: Spec) -> list[dict[str, object]]:
+    """The ledger entries of the spec's tasks that are still `[x]`, for `list`."""
+    from specloom.spec.tasks import TaskStatus
+
+    entries = ForcedLedger.load(workspace.root).for_spec(spec.name)
+    if not entries or spec.tasks is None:
+        return []
+    done = {t.id for t in spec.tasks.tasks if t.status is TaskStatus.DONE}
+    return [entry.row() for entry in entries if entry.task in done]

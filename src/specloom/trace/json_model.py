@@ -111,10 +111,18 @@ class CollectionErrorJson(JsonModel):
 
 
 class RunJson(JsonModel):
+    """A test run verify started (`pytest`, `command`) or read (`junit-file`,
+    `pytest-report`: the plugin's record); `started_at` and `changed_after_run` for those
+    read: when the run started (a JUnit file: when written) and the linked test or anchored
+    code files modified since."""
+
     kind: str
     command: list[str]
     interpreter: InterpreterJson | None
     junit: str | None
+    report: str | None
+    started_at: str | None
+    changed_after_run: list[str]
     duration: float
     error: str | None
     collection_errors: list[CollectionErrorJson]

@@ -100,9 +100,7 @@ def build_trace(workspace: Workspace, names: Sequence[str] = (),
 
     `anchors=False` skips finding the criteria's code anchors (`drift` reads recorded ones).
     """
-    from specloom.quality.check import resolve_spec_names
-
-    selected = resolve_spec_names(workspace, list(names))
+    selected = _spec_names(workspace, names)
     store = store if store is not None else FingerprintStore.load(workspace.root)
     scan = scan if scan is not None else scan_links(workspace.root)
     # a link may name an archived spec as `_archived/x`, or as `x` when it was written
@@ -129,6 +127,16 @@ def build_trace(workspace: Workspace, names: Sequence[str] = (),
     problems = (*scan.problems, *(finder.problems if finder is not None else ()))
     return TraceReport(workspace.root, tuple(specs), tuple(orphans), problems,
                        tuple(diagnostics), scan.files_scanned, len(scan.links))
+
+
+def _spec_names(workspace: Workspace, names: Sequence[str]) -> list[str]:
+    """Every spec when none is named, without importing the check engine; else the names
+    resolved by `quality.check.resolve_spec_names` (UnknownSpecError with near names)."""
+    if not names:
+        return workspace.spec_names()
+    from specloom.quality.check import resolve_spec_names
+
+    return resolve_spec_names(workspace, list(names))
 
 
 def _trace_spec(spec: Spec, links: list[Link], store: FingerprintStore,

@@ -3,8 +3,13 @@
 It registers the `req` marker, so `@pytest.mark.req("cart", "1.2")` passes `--strict-markers`,
 and nothing else unless `--specloom-report=PATH` is given: then it writes a JSON report of each
 collected test (node id, file, line, outcome, duration, failure message, Hypothesis's falsifying
-example, and its `req` markers) and of collection errors (their whole text), which
-`specloom verify` reads.
+example, and its `req` markers), of collection errors (their whole text), and of the run itself
+(when it started, pytest's rootdir, its arguments), which `specloom verify` reads: after its own
+run, or with `specloom verify --pytest-report PATH` after any pytest run.
+
+A test's outcome is `passed`, `failed`, `skipped` (an xfail too), `error` (setup or teardown),
+`deselected` (`-k`, `-m`, `--deselect`) or `not-run` (collected and selected, but the session
+ended before it ran: `-x`, an interruption).
 
 The module must not import specloom (or anything beyond the standard library and pytest) at run
 time: `verify` copies this file into a temporary folder and loads it with `-p` into the project's
@@ -18,6 +23,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +31,8 @@ if TYPE_CHECKING:
     import pytest
 
 REPORT_OPTION = "--specloom-report"
+REPORT_FORMAT = "specloom-pytest-report"  # the `format` key: tells this report from other JSON
+REPORT_VERSION = 2  # 2: format, version, started_at, rootdir, args and `deselected` outcomes
 MAX_TEXT = 4000
 MAX_COLLECTION_TEXT = 100_000  # a collection error is kept whole up to this size
 EXAMPLE_START = re.compile(r"(Falsifying example|Failing test case):")
@@ -70,6 +78,7 @@ class ReportRecorder:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.started_at = time.time()  # before collection: a file changed later is not in it
         self.tests: dict[str, dict[str, Any]] = {}
         self.collection_errors: list[dict[str, str]] = []
 
@@ -81,6 +90,11 @@ class ReportRecorder:
             "falsifying_example": None,
             "markers": [[str(a) for a in mark.args] for mark in item.iter_markers("req")],
         }
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            if item.nodeid in self.tests:
+                self.tests[item.nodeid]["outcome"] = "deselected"
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -105,7 +119,13 @@ class ReportRecorder:
             entry["falsifying_example"] = falsifying_example(text)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        data = {"exitstatus": int(exitstatus), "tests": list(self.tests.values()),
+        config = session.config
+        rootdir = getattr(config, "rootpath", None) or getattr(config, "rootdir", "")
+        invocation = getattr(config, "invocation_params", None)
+        data = {"format": REPORT_FORMAT, "version": REPORT_VERSION,
+                "started_at": self.started_at, "rootdir": str(rootdir),
+                "args": [str(arg) for arg in getattr(invocation, "args", ())],
+                "exitstatus": int(exitstatus), "tests": list(self.tests.values()),
                 "collection_errors": self.collection_errors}
         _write_atomic(self.path, json.dumps(data, indent=1).encode("utf-8"))
 
@@ -113,8 +133,13 @@ class ReportRecorder:
 def _write_atomic(path: Path, data: bytes) -> None:
     """A temporary file beside `path`, then a rename: a reader never sees half a report.
 
-    (specloom's own `write_atomic` cannot be used: specloom is not importable here.)
+    (specloom's own `write_atomic` cannot be used: specloom is not importable here.) A path
+    that is not a regular file (`/dev/null`, a pipe) is written to, never replaced.
     """
+    if path.exists() and not path.is_file():
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 # A line without these characters is plain unless it defines or links something; a line with
 # some may still be (`_self_contained`). Separate patterns let the regex engine skip ahead.
-_SPECIAL = re.compile(r"""['"\\()\[\]{}@]""")
-_LINKS = ("specloom:", "Feature:", "mark.req")
+SPECIAL = re.compile(r"""['"\\()\[\]{}@]""")
+LINK_NEEDLES = ("specloom:", "Feature:", "mark.req")
 _DEFINITION = re.compile(r"\n[ \t\f]*(?:async[ \t]+)?(?:def|class)\b")  # on "\n" + text
+DEFINITION_LINE = re.compile(_DEFINITION.pattern[2:])  # matched at the start of a line
 _HEADER = re.compile(r"[ \t\f]*(?:async[ \t]+)?(?:def|class)[ \t]+\w+")
 _CODE = re.compile(r"""(?:"[^"\n]*"|'[^'\n]*'|[^'"#\n])*""")  # up to a comment or a lone quote
 _ONE_LINE_STRING = re.compile(r""""[^"\n]*"|'[^'\n]*'""")
@@ -70,29 +71,40 @@ def _lines_not_plain(text: str, lines: list[str]) -> dict[int, str]:
     """The 0-based number of each line that is not plain, with the text to tokenize for it."""
     kept: dict[int, str] = {}
     continued: list[int] = []  # lines after a backslash: they may continue a string
-    for row in _rows_matching(_SPECIAL, text):
-        line = lines[row]
-        stripped = line.lstrip(" \t\f")
-        if stripped.startswith("@") and _self_contained(stripped[1:]):
-            kept[row] = f"{_indent(line)}@_"
-        elif not _self_contained(line):
-            kept[row] = line
-            if line.endswith(("\\", "\\\r")) and row + 1 < len(lines):
+    for row in _rows_matching(SPECIAL, text):
+        written = special_line(lines[row])
+        if written is not None:
+            kept[row] = written
+            if written.endswith(("\\", "\\\r")) and row + 1 < len(lines):
                 continued.append(row + 1)
     for row in _rows_at(text, (m.start() for m in _DEFINITION.finditer(f"\n{text}"))):
-        line = lines[row]
-        header = _HEADER.match(line)
-        code = _code_of(line)
-        kept[row] = (f"{header.group()}:" if header is not None and code is not None
-                     and code.rstrip().endswith(":") and _self_contained(line) else line)
-    for row in [*_rows_holding(_LINKS, text), *continued]:
+        kept[row] = definition_line(lines[row])
+    for row in [*link_rows(text), *continued]:
         kept[row] = lines[row]
     return kept
 
 
-def _rows_holding(needles: tuple[str, ...], text: str) -> Iterator[int]:
-    """0-based numbers of the lines holding one of `needles` (`str.find` is the fastest scan)."""
-    for needle in needles:
+def special_line(line: str) -> str | None:
+    """What to tokenize for a line holding a `SPECIAL` character: `@_` for a decorator that
+    closes what it opens, the line itself when it may not (it is `line`), None when plain."""
+    stripped = line.lstrip(" \t\f")
+    if stripped.startswith("@") and _self_contained(stripped[1:]):
+        return f"{_indent(line)}@_"
+    return None if _self_contained(line) else line
+
+
+def definition_line(line: str) -> str:
+    """What to tokenize for a line starting with `def` or `class`: `def name:` for a header
+    that ends its line and closes what it opens, else the line."""
+    header = _HEADER.match(line)
+    code = _code_of(line)
+    return (f"{header.group()}:" if header is not None and code is not None
+            and code.rstrip().endswith(":") and _self_contained(line) else line)
+
+
+def link_rows(text: str) -> Iterator[int]:
+    """0-based numbers of the lines holding a link's text (`str.find` is the fastest scan)."""
+    for needle in LINK_NEEDLES:
         yield from _rows_at(text, _found(needle, text))
 
 

@@ -8,6 +8,7 @@ a list or tuple of them, and `@given(...)` or `@hypothesis.given(...)` are read 
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from collections.abc import Iterator
 from typing import Literal
@@ -15,6 +16,11 @@ from typing import Literal
 from specloom.trace.links import marker_targets
 
 MARKER_PROBLEM = "req marker needs string literals: req('spec', '1.2') or req('spec:1.2')"
+# `pytest.mark.req(...)` or `mark.req(...)` of plain string literals on one line
+_TEXT = r"\\\x00-\x08\x0a-\x1f\ud800-\udfff"  # no escape, control character or surrogate
+_LITERAL = rf"""(?:"([^"{_TEXT}]*)"|'([^'{_TEXT}]*)')"""
+_SIMPLE_MARKER = re.compile(rf"(?:pytest\.)?mark\.req\( *{_LITERAL}((?: *, *{_LITERAL})*) *,? *\)")
+_NEXT_LITERAL = re.compile(rf" *, *{_LITERAL}")
 
 
 def parse(source: str, mode: Literal["eval", "exec"]) -> ast.AST:
@@ -23,6 +29,19 @@ def parse(source: str, mode: Literal["eval", "exec"]) -> ast.AST:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return ast.parse(source, mode=mode)
+
+
+def simple_marker(source: str) -> tuple[tuple[str, list[str]] | None] | None:
+    """What `req_markers` finds in a decorator that is one `req` marker of plain string
+    literals (`(targets,)`, targets None for a marker without criteria), without `ast`; None
+    for any other decorator."""
+    match = _SIMPLE_MARKER.fullmatch(source)
+    if match is None:
+        return None
+    args = [match.group(1) if match.group(1) is not None else match.group(2)]
+    args += [a or b for a, b in _NEXT_LITERAL.findall(match.group(3))]  # one of them is ""
+    targets = marker_targets(args)
+    return (targets if targets is not None and targets[1] else None,)
 
 
 def pytestmark_values(module: ast.Module) -> list[ast.expr]:

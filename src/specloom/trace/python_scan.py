@@ -22,7 +22,7 @@ import io
 import os
 import tokenize
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from keyword import iskeyword
@@ -30,13 +30,8 @@ from token import COMMENT, DEDENT, ENDMARKER, ERRORTOKEN, INDENT, NAME, NEWLINE,
 from typing import Literal
 
 from specloom.trace.generic_scan import scan_generic
-from specloom.trace.links import (
-    PROPERTY_TAG,
-    TAG,
-    Link,
-    ScanProblem,
-    criteria_of_tag,
-)
+from specloom.trace.links import Link, ScanProblem
+from specloom.trace.python_fast import lean_tokens
 from specloom.trace.python_lean import lean_lines
 from specloom.trace.python_markers import (
     MARKER_PROBLEM,
@@ -44,12 +39,19 @@ from specloom.trace.python_markers import (
     parse,
     pytestmark_values,
     req_markers,
+    simple_marker,
+)
+from specloom.trace.python_statements import (
+    CLOSING,
+    OPENING,
+    Tokens,
+    after_header_colon,
+    simple_statements,
+    tags_in,
 )
 
 NEEDLES = ("specloom:", "Feature:", "mark.req")
-_OPENING, _CLOSING = "([{", ")]}"
 MAX_BROKEN_LINES = 3
-Tokens = list[tokenize.TokenInfo]
 
 
 def is_test_file(path: str) -> bool:
@@ -57,16 +59,27 @@ def is_test_file(path: str) -> bool:
     return name.startswith("test_") or name.endswith("_test.py")
 
 
-def scan_python(path: str, text: str) -> tuple[list[Link], list[ScanProblem]]:
+def scan_python(path: str, text: str, fast: bool = True) -> tuple[list[Link], list[ScanProblem]]:
     """Links in one Python file, with a problem for each line that cannot be tokenized.
 
     A line with a bracket never closed or a stray character is read as a plain statement (a
     header as `def name:`) and the file read again, up to `MAX_BROKEN_LINES` times; a string
-    never closed or a broken indentation sends the file to the line heuristic."""
+    never closed or a broken indentation sends the file to the line heuristic. With `fast`, a
+    file whose lines each close what they open is read from tokens `python_fast` writes, which
+    are those `tokenize` gives (`fast=False`: always through `tokenize`)."""
     if not any(needle in text for needle in NEEDLES):
         return [], []
     text = text.removeprefix("\ufeff")
     lines = text.split("\n")
+    written = lean_tokens(text, lines) if fast else None
+    if written is not None:
+        numbers = range(1, len(lines) + 1)  # the tokens carry the file's line numbers
+        reader = _Reader(path, lines, numbers, numbers, written.shortened)
+        try:
+            reader.read(iter(written.tokens))
+            return reader.links(), reader.problems
+        except _Untokenizable:
+            pass  # not expected (the tokens are those of whole lines): read it through tokenize
     broken: dict[int, str] = {}  # 0-based line -> why it cannot be tokenized
     while True:
         lean = lean_lines(text, lines, broken)
@@ -123,8 +136,8 @@ class _Reader:
 
     path: str
     lines: list[str]  # of the original text
-    rows: list[int]   # the original line number of each tokenized line
-    last_rows: list[int]  # the last original line each tokenized line stands for
+    rows: Sequence[int]   # the original line number of each tokenized line
+    last_rows: Sequence[int]  # the last original line each tokenized line stands for
     shortened: set[int]  # original line numbers of the lines tokenized shortened
     test_file: bool = False
     defs: list[_Def] = field(default_factory=list)
@@ -183,9 +196,9 @@ class _Reader:
     def _unclosed(self, statement: Tokens, exc: tokenize.TokenError) -> _Untokenizable:
         opened: list[tokenize.TokenInfo] = []
         for token in statement:
-            if token.type == OP and token.string in _OPENING:
+            if token.type == OP and token.string in OPENING:
                 opened.append(token)
-            elif token.type == OP and token.string in _CLOSING and opened:
+            elif token.type == OP and token.string in CLOSING and opened:
                 opened.pop()
         position = exc.args[1] if len(exc.args) > 1 else (len(self.rows), 0)
         if str(exc.args[0]).startswith("unterminated string"):  # Python 3.12+: one line
@@ -198,7 +211,7 @@ class _Reader:
     def _comment(self, token: tokenize.TokenInfo) -> None:
         if "specloom:" in token.string or "Feature:" in token.string:
             alone = not token.line[:token.start[1]].strip()
-            for line, spec, criteria, prop, via in _tags(token.string, self.row(token.start)):
+            for line, spec, criteria, prop, via in tags_in(token.string, self.row(token.start)):
                 self.hits.append(_Hit(line, None, spec, criteria, prop, via, alone))
 
     def _statement(self, tokens: Tokens) -> None:
@@ -211,6 +224,9 @@ class _Reader:
             self.docstring_next = False
             self._docstring(tokens)
         head = tokens[0]
+        if head.string == "_" and len(tokens) == 1:  # plain statements (`python_lean`)
+            self.decorators = []
+            return
         if head.type == OP and head.string == "@":
             self.decorators.append(tokens)
             return
@@ -238,7 +254,7 @@ class _Reader:
         self.defs.append(definition)
         for decorator in decorators:
             self._decorator(decorator, definition)
-        body = _after_header_colon(tokens)
+        body = after_header_colon(tokens)
         if body is None:
             self.awaiting_body = definition
             return
@@ -258,7 +274,7 @@ class _Reader:
             strings.append(token)
         for token in strings:
             text = self._source([token])  # the tokenized copy may lack some of its lines
-            for line, spec, criteria, prop, via in _tags(text, self.row(token.start)):
+            for line, spec, criteria, prop, via in tags_in(text, self.row(token.start)):
                 self.hits.append(_Hit(line, None, spec, criteria, prop, via))
 
     # markers -------------------------------------------------------------------------------
@@ -273,6 +289,10 @@ class _Reader:
         else:
             return
         if "given" in source or "req" in source:
+            simple = simple_marker(source)
+            if simple is not None:  # `pytest.mark.req("cart", "1.2")`: read without `ast`
+                self._marker_found(row, definition, simple[0])
+                return
             expression = self._parse(f"(\n{source}\n)", row, "eval")
             if isinstance(expression, ast.Expression):
                 definition.given = definition.given or is_given(expression.body)
@@ -280,7 +300,7 @@ class _Reader:
 
     def _pytestmark(self, tokens: Tokens, owner: _Def | None) -> None:
         """The markers of each `pytestmark = ...` among the simple statements of a line."""
-        for statement in _simple_statements(tokens):
+        for statement in simple_statements(tokens):
             if statement[0].type == NAME and not iskeyword(statement[0].string) and any(
                     t.string == "pytestmark" and n.string == "=" for t, n in pairwise(statement)):
                 row = self.row(statement[0].start)
@@ -298,10 +318,14 @@ class _Reader:
 
     def _markers(self, expression: ast.expr, owner: _Def | None, offset: int) -> None:
         for line, targets in req_markers(expression):
-            if targets is None:
-                self.problems.append(ScanProblem(self.path, line + offset, MARKER_PROBLEM))
-            else:
-                self.hits.append(_Hit(line + offset, owner, *targets, None, "marker"))
+            self._marker_found(line + offset, owner, targets)
+
+    def _marker_found(self, line: int, owner: _Def | None,
+                      targets: tuple[str, list[str]] | None) -> None:
+        if targets is None:
+            self.problems.append(ScanProblem(self.path, line, MARKER_PROBLEM))
+        else:
+            self.hits.append(_Hit(line, owner, *targets, None, "marker"))
 
     def _source(self, tokens: Tokens) -> str:
         """The original text from the start of the first token to the end of the last."""
@@ -354,44 +378,3 @@ class _Reader:
             return [owner]
         prefix = owner.qualname + "."
         return [d for d in self.defs if d.is_test and d.qualname.startswith(prefix)]
-
-
-def _tags(text: str, first_line: int) -> Iterator[tuple[int, str, list[str], int | None, str]]:
-    """(line, spec, criteria, property, via) of each tag in a comment's or docstring's text."""
-    found = [(m, "tag") for m in TAG.finditer(text)] if "specloom:" in text else []
-    if "Feature:" in text:
-        found += [(m, "property-tag") for m in PROPERTY_TAG.finditer(text)]
-    for match, via in sorted(found, key=lambda item: item[0].start()):
-        line = first_line + text.count("\n", 0, match.start())
-        if via == "tag":
-            yield line, match.group(1), criteria_of_tag(match.group(2)), None, via
-        else:
-            yield line, match.group(1), [], int(match.group(2)), via
-
-
-def _top_level(tokens: Tokens, operator: str) -> list[int]:
-    """Where `operator` appears in `tokens` outside brackets."""
-    depth, found = 0, []
-    for index, token in enumerate(tokens):
-        if token.type == OP:
-            if token.string in _OPENING:
-                depth += 1
-            elif token.string in _CLOSING:
-                depth -= 1
-            elif token.string == operator and depth == 0:
-                found.append(index)
-    return found
-
-
-def _simple_statements(tokens: Tokens) -> Iterator[Tokens]:
-    """The statements of a logical line, split at its top-level semicolons."""
-    bounds = [-1, *_top_level(tokens, ";"), len(tokens)]
-    for start, end in pairwise(bounds):
-        if end > start + 1:
-            yield tokens[start + 1:end]
-
-
-def _after_header_colon(tokens: Tokens) -> Tokens | None:
-    """The tokens after the `:` ending a definition's header; None when the line ends there."""
-    colons = _top_level(tokens, ":")
-    return (tokens[colons[0] + 1:] or None) if colons else None

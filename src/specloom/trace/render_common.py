@@ -23,10 +23,10 @@ def dumps(data: dict[str, Any]) -> str:
 
 
 def diagnostics_json(diagnostics: Sequence[Diagnostic]) -> list[dict[str, Any]]:
-    """The diagnostics as every JSON output shows them (`core.json_model.diagnostic_json`)."""
-    from specloom.quality.json_model import diagnostics_json as to_json
+    """The diagnostics as every JSON output shows them (`quality.registry.diagnostics_json`)."""
+    from specloom.quality.registry import diagnostics_json as named
 
-    return to_json(diagnostics)
+    return named(diagnostics)
 
 
 def link_dict(link: Link) -> dict[str, Any]:

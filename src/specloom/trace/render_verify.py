@@ -13,7 +13,7 @@ from specloom.trace.render_common import (
     md_escape,
     shorten,
 )
-from specloom.trace.runner import JUNIT_FILE, PYTEST, RunOutcome
+from specloom.trace.runner import JUNIT_FILE, NOT_IN_RUN, PYTEST, PYTEST_REPORT, RunOutcome
 from specloom.trace.verify import (
     ERROR,
     FAILING,
@@ -34,10 +34,9 @@ def _test_dict(test: TestOutcome) -> dict[str, Any]:
 
 
 def verify_to_dict(report: VerifyReport, fail_on: str = "failing") -> dict[str, Any]:
-    from specloom.core.json_model import validated
-    from specloom.trace.json_model import VerifyJson
-
-    return validated(VerifyJson, {
+    # Plain data in the shape of `trace.json_model.VerifyJson`; the tests check every output
+    # against that model and the published schema (the validator would cost start-up time).
+    return {
         **header("verify"),
         "commit": report.commit,
         "recorded": report.recorded,
@@ -55,7 +54,7 @@ def verify_to_dict(report: VerifyReport, fail_on: str = "failing") -> dict[str, 
                            for p in spec.properties],
         } for spec in report.specs],
         "diagnostics": diagnostics_json(report.diagnostics),
-    })
+    }
 
 
 def render_verify_json(report: VerifyReport, fail_on: str = "failing") -> str:
@@ -74,16 +73,35 @@ def _problem_lines(criterion: CriterionVerdict) -> list[str]:
     return lines
 
 
-def _run_lines(run: RunOutcome) -> list[str]:
-    """What ran (or was read), with which interpreter, and its problems in full."""
-    if run.kind == JUNIT_FILE:
-        lines = [f"outcomes read from {run.junit} (no test run)"]
+def _local_time(moment: float | None) -> str:
+    if moment is None:
+        return "an unknown time"
+    from datetime import datetime
+
+    return datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _run_lines(run: RunOutcome, absent: int) -> list[str]:
+    """What ran (or was read), with which interpreter, and its problems in full; `absent`
+    linked tests were not in a recorded run."""
+    if run.kind == PYTEST_REPORT:
+        lines = [f"outcomes read from {run.report} (the pytest run started "
+                 f"{_local_time(run.started_at)}; no test run)"]
+    elif run.kind == JUNIT_FILE:
+        lines = [f"outcomes read from {run.junit} (written {_local_time(run.started_at)}; "
+                 "no test run)"]
     else:
         what = "pytest" if run.kind == PYTEST else f"test command: {run.command[-1]}"
         lines = [f"ran {what} ({run.duration:.1f} s)"]
     if run.interpreter is not None:
         label = "with" if run.kind == PYTEST else "in the environment of"
         lines.append(f"  {label} {run.interpreter.path} ({run.interpreter.source})")
+    if run.changed:
+        lines.append(f"  modified since, so not verified from it: {', '.join(run.changed[:5])}"
+                     f"{f' and {len(run.changed) - 5} more' if len(run.changed) > 5 else ''}")
+    if absent and run.kind in (PYTEST_REPORT, JUNIT_FILE):
+        lines.append(f"  linked tests not in it (deselected, not collected, or modified since): "
+                     f"{absent}; their criteria are not verified from it")
     if run.error:
         lines.append("test run problem: " + run.error.rstrip().replace("\n", "\n  "))
     for where, message in run.collection_errors.items():
@@ -94,8 +112,11 @@ def _run_lines(run: RunOutcome) -> list[str]:
 
 def render_verify_text(report: VerifyReport) -> str:
     out: list[str] = []
+    absent = len({t.key for s in report.specs for c in s.criteria for t in c.tests
+                  if t.outcome == NOT_IN_RUN})
     for run in report.runs:
-        out.extend(_run_lines(run))
+        out.extend(_run_lines(run, absent))
+        absent = 0 if run.kind in (PYTEST_REPORT, JUNIT_FILE) else absent  # said once
     for spec in report.specs:
         summary = spec.summary()
         out.append(f"{spec.name}: " + ", ".join(f"{n} {s}" for s, n in summary.items() if n))

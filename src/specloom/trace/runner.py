@@ -11,6 +11,8 @@ Three ways to get outcomes, each a `RunOutcome`:
 - `run_command`: a configured test command, whose `{junit}` placeholder is replaced by the path
   of the JUnit XML it must write (a file, or a folder of `*.xml` files).
 - `read_junit`: an existing JUnit XML file or folder; nothing runs.
+- `recorded_run.read_pytest_report`: the plugin's record of a pytest run someone else started;
+  nothing runs.
 
 Runs see the project's environment activated (`VIRTUAL_ENV` set, its scripts folder first on
 PATH) when the interpreter belongs to one. Whatever goes wrong (a missing pytest, a collection
@@ -23,21 +25,30 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from specloom.core import jsontext, process
+from specloom.core.errors import SpecloomError
 from specloom.trace.environment import Interpreter, find_interpreter
 from specloom.trace.junit_input import TestResult, parse_junit
+from specloom.trace.pytest_plugin import REPORT_FORMAT
 
 PLUGIN_MODULE = "_specloom_verify_plugin"
 MAX_OUTPUT = 20_000  # characters of a failed run's output kept in its error (head and tail)
 NO_PYTEST = re.compile(r"No module named '?pytest'?\s*$", re.MULTILINE)
 PYTEST, COMMAND, JUNIT_FILE = "pytest", "command", "junit-file"
+PYTEST_REPORT = "pytest-report"  # the plugin's record of a run specloom did not start
+RECORDED = (JUNIT_FILE, PYTEST_REPORT)  # outcomes read, nothing run
+NOT_IN_RUN = "not-in-run"  # a test outcome: the run did not include the test (deselected, ...)
+COLLECTION = "::"  # `RunOutcome.named` key of JUnit collection errors (no function is named so)
 
 
+class RecordError(SpecloomError):
+    """A `--pytest-report` file that cannot be read or was not written by the plugin."""
 
 
 @dataclass(slots=True)
@@ -47,16 +58,53 @@ class RunOutcome:
     collection_errors: dict[str, str] = field(default_factory=dict)  # file or node -> message
     error: str | None = None
     duration: float = 0.0
-    kind: str = PYTEST  # pytest | command | junit-file
+    kind: str = PYTEST  # pytest | command | junit-file | pytest-report
     interpreter: Interpreter | None = None
     junit: str | None = None  # the JUnit XML file or folder outcomes were read from
+    report: str | None = None  # the plugin's record outcomes were read from (pytest-report)
+    started_at: float | None = None  # when a recorded run started (a JUnit file: written)
+    files: frozenset[str] | None = None  # files a recorded pytest run collected
+    changed: tuple[str, ...] = ()  # linked files modified after a recorded run started
+    _by_name: dict[str, list[TestResult]] | None = field(default=None, repr=False,
+                                                         compare=False)
+
+    def named(self, name: str) -> list[TestResult]:
+        """The results whose test function is `name` (every parametrised case; any class or
+        module): the candidates for a node id, found without scanning every result."""
+        if self._by_name is None:
+            self._by_name = {}
+            for key, result in self.results.items():
+                self._by_name.setdefault(case_function(key), []).append(result)
+            # JUnit's collection errors: no classname, the module or package as the name
+            self._by_name[COLLECTION] = [r for key, r in self.results.items()
+                                         if key.startswith("::")]
+        return self._by_name.get(name, [])
+
+    def collection_results(self) -> list[TestResult]:
+        """The results that are JUnit collection errors (no classname)."""
+        return self.named(COLLECTION)
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "command": self.command,
                 "interpreter": self.interpreter.to_json() if self.interpreter else None,
-                "junit": self.junit, "duration": round(self.duration, 3), "error": self.error,
+                "junit": self.junit, "report": self.report,
+                "started_at": _iso(self.started_at), "changed_after_run": list(self.changed),
+                "duration": round(self.duration, 3), "error": self.error,
                 "collection_errors": [{"nodeid": where, "message": message}
                                       for where, message in self.collection_errors.items()]}
+
+
+def case_function(key: str) -> str:
+    """The function name in a node id or a JUnit key (`classname::name`), without parameters."""
+    return key.split("[", 1)[0].rsplit("::", 1)[-1]
+
+
+def _iso(moment: float | None) -> str | None:
+    if moment is None:
+        return None
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(moment, UTC).isoformat(timespec="seconds")
 
 
 def run_pytest(root: Path, nodeids: list[str], timeout: float,
@@ -100,7 +148,7 @@ def _pytest_once(root: Path, nodeids: list[str], timeout: float,
         if not report.is_file():
             outcome.error = _no_report(python, code, output)
             return outcome
-        _read_plugin_report(report, outcome)
+        _read_plugin_report(report, outcome, root)
         if code not in (0, 1) and not outcome.results and not outcome.collection_errors:
             outcome.error = f"pytest exited with code {code}:\n{bounded(output.strip())}"
     return outcome
@@ -131,6 +179,9 @@ def read_junit(path: Path) -> RunOutcome:
         outcome.error = f"{path}: no such JUnit XML file or folder"
         return outcome
     _read_junit_into(path, outcome)
+    files = sorted(path.glob("*.xml")) if path.is_dir() else [path]
+    # when the outcomes were written: files changed later were not tested as they are now
+    outcome.started_at = min((f.stat().st_mtime for f in files if f.is_file()), default=None)
     return outcome
 
 
@@ -200,15 +251,83 @@ def _run(command: list[str], root: Path, timeout: float, outcome: RunOutcome,
     return done.returncode, done.stdout.decode("utf-8", "replace")
 
 
-def _read_plugin_report(path: Path, outcome: RunOutcome) -> None:
+def read_pytest_report(path: Path, root: Path) -> RunOutcome:
+    """Outcomes from the record `pytest --specloom-report=PATH` wrote; nothing runs.
+
+    Node ids are made relative to `root` (pytest names them from its rootdir). Raises
+    `RecordError` when the file cannot be read or is not such a record.
+    """
+    outcome = RunOutcome([], kind=PYTEST_REPORT, report=str(path))
+    data = _read_plugin_report(path, outcome, root)
+    if data is None or data.get("format") != REPORT_FORMAT:
+        problem = outcome.error or "not a record written by pytest --specloom-report"
+        raise RecordError(f"{path}: {problem}", path=str(path),
+                          hint="pass the file given to pytest's --specloom-report option "
+                               "(JUnit XML goes to --junit)")
+    started = data.get("started_at")
+    outcome.started_at = float(started) if isinstance(started, int | float) else None
+    return outcome
+
+
+def _read_plugin_report(path: Path, outcome: RunOutcome,
+                        root: Path | None = None) -> dict[str, Any] | None:
+    """Fill `outcome` from the plugin's JSON; the data, or None (and `outcome.error`) when
+    it cannot be read."""
     try:
-        data: dict[str, Any] = jsontext.loads(path.read_text(encoding="utf-8"))
+        data = jsontext.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         outcome.error = f"unreadable pytest report: {exc}"
-        return
-    for test in data.get("tests", []):
-        outcome.results[test["nodeid"]] = TestResult(
-            test["nodeid"], test["outcome"], test.get("message", ""),
-            float(test.get("duration", 0.0)), test.get("falsifying_example"))
-    for error in data.get("collection_errors", []):
-        outcome.collection_errors[error["nodeid"]] = error["message"]
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("tests"), list) or not isinstance(
+            data.get("collection_errors"), list):
+        outcome.error = "unreadable pytest report: no tests and collection_errors lists"
+        return None
+    record: dict[str, Any] = data
+    tests, errors = record["tests"], record["collection_errors"]
+    relocate = _relocator(record.get("rootdir"), root)
+    for test in tests:
+        if isinstance(test, dict) and isinstance(test.get("nodeid"), str):
+            nodeid = relocate(test["nodeid"])
+            outcome.results[nodeid] = _plugin_result(nodeid, test)
+    for error in errors:
+        if isinstance(error, dict) and isinstance(error.get("nodeid"), str):
+            outcome.collection_errors[relocate(error["nodeid"])] = str(error.get("message"))
+    outcome.files = frozenset(key.split("::", 1)[0]
+                              for key in [*outcome.results, *outcome.collection_errors])
+    return record
+
+
+def _plugin_result(nodeid: str, test: dict[str, Any]) -> TestResult:
+    outcome = str(test.get("outcome"))
+    if outcome == "deselected":
+        return TestResult(nodeid, NOT_IN_RUN, "deselected in this pytest run (-k, -m or "
+                                              "--deselect, given or in the pytest settings)")
+    message = str(test.get("message") or "")
+    if outcome == "not-run" and not message:
+        message = ("collected but not run: the pytest session ended first (a collection error "
+                   "without --continue-on-collection-errors, -x, or an interruption)")
+    example = test.get("falsifying_example")
+    duration = test.get("duration")
+    return TestResult(nodeid, outcome, message,
+                      float(duration) if isinstance(duration, int | float) else 0.0,
+                      example if isinstance(example, str) else None)
+
+
+def _relocator(rootdir: object, root: Path | None) -> Callable[[str], str]:
+    """Node ids from pytest's rootdir to paths relative to the workspace root `root`."""
+    if not isinstance(rootdir, str) or not rootdir or root is None:
+        return _same
+    base, here = Path(rootdir).resolve(), root.resolve()
+    if base == here:
+        return _same
+    if base.is_relative_to(here):  # a rootdir below the workspace (its own pytest settings)
+        prefix = base.relative_to(here).as_posix() + "/"
+        return lambda nodeid: prefix + nodeid if nodeid else nodeid
+    if here.is_relative_to(base):  # a rootdir above it
+        strip = here.relative_to(base).as_posix() + "/"
+        return lambda nodeid: nodeid.removeprefix(strip)
+    return _same
+
+
+def _same(nodeid: str) -> str:
+    return nodeid

@@ -342,11 +342,3 @@ def _forced_entry(workspace: Workspace, verdict: GateVerdict, reason: str,
         datetime.now(UTC).isoformat(timespec="seconds"), head_commit(workspace.root),
         tuple(c.to_json() for c in verdict.blocking), message, run_id)
 
-
-def forced_rows(workspace: Workspace, spec: Spec) -> list[dict[str, object]]:
-    """The ledger entries of the spec's tasks that are still `[x]`, for `list`."""
-    entries = ForcedLedger.load(workspace.root).for_spec(spec.name)
-    if not entries or spec.tasks is None:
-        return []
-    done = {t.id for t in spec.tasks.tasks if t.status is TaskStatus.DONE}
-    return [entry.row() for entry in entries if entry.task in done]

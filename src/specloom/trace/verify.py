@@ -5,30 +5,37 @@ the report names it with its message), `error` (a linked test could not run: col
 crash, timeout), `untested` (no linked test, or none ran), `stale` (tests pass but the
 criterion's text changed since the last verification; `accept=True` records the new text).
 A passing verification records the criterion's fingerprint, the git commit and its code anchors.
+
+The outcomes come from runs `verify` starts (pytest, a test command) or from a record of a run
+it did not start (`pytest_report`: the plugin's record; `junit`: JUnit XML), read without
+running anything. A recorded run verifies no criterion whose linked tests it did not include,
+nor one whose linked test files or anchored code were modified after it started.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from specloom.core.diagnostic import Diagnostic
 from specloom.spec.tasks import TaskStatus
 from specloom.spec.workspace import Workspace
-from specloom.trace.anchors import AnchorFinder
+from specloom.trace.anchors import Anchor, AnchorFinder
 from specloom.trace.environment import find_interpreter
 from specloom.trace.fingerprints import FingerprintStore, Verified, fingerprint
 from specloom.trace.gitinfo import head_commit
-from specloom.trace.junit_input import TestResult, pytest_cases
 from specloom.trace.links import Link
 from specloom.trace.matrix import CriterionTrace, SpecTrace, TraceReport, build_trace, diagnostic
+from specloom.trace.outcome_lookup import in_junit, result_for
 from specloom.trace.rules import RULES
 from specloom.trace.runner import (
+    NOT_IN_RUN,
+    RECORDED,
     RunOutcome,
-    collection_summary,
     read_junit,
+    read_pytest_report,
     run_command,
     run_pytest,
 )
@@ -41,8 +48,6 @@ FAIL_ON = {
     "untested": {FAILING, ERROR, STALE, UNTESTED},
     "never": set(),
 }
-NO_COMMAND = ("not run: no test command for non-Python tests; set [tool.specloom] "
-              "test-command (with a {junit} placeholder) or pass --test-command")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,41 +115,66 @@ class VerifyReport:
 def verify(workspace: Workspace, names: Sequence[str] = (), timeout: float = 600.0,
            test_command: str | None = None, record: bool = True, accept: bool = False,
            progress: Callable[[str], None] | None = None, python: str | None = None,
-           junit: Path | None = None) -> VerifyReport:
+           junit: Path | None = None, pytest_report: Path | None = None) -> VerifyReport:
     """Run the linked tests of the named specs (all when empty) and judge every criterion.
 
     `progress`, when given, receives one-line messages about what is running. `python` names
-    the interpreter for pytest (default: the project's, see `environment.find_interpreter`);
-    `junit` is a JUnit XML file or folder to take every outcome from, running nothing.
+    the interpreter for pytest (default: the project's, see `environment.find_interpreter`).
+    `pytest_report` (the plugin's record of a pytest run) and `junit` (a JUnit XML file or
+    folder) give the outcomes instead, and nothing runs: the record those of pytest tests, the
+    JUnit XML those of other tests (and of pytest tests when there is no record).
     """
     store = FingerprintStore.load(workspace.root)
     trace = build_trace(workspace, names, store)
     links = [link for spec in trace.specs for link in _test_links(spec)]
-    runs = _run_tests(workspace, links, timeout, test_command, progress or (lambda _: None),
-                      python, junit)
+    progress = progress or (lambda _: None)
+    if junit is not None or pytest_report is not None:
+        runs = _read_runs(workspace.root, junit, pytest_report, progress)
+        _mark_changed(workspace.root, runs, trace)
+    else:
+        runs = _run_tests(workspace, links, timeout, test_command, progress, python)
+    changed = frozenset(path for run in runs.values() if run for path in run.changed)
+    found: dict[str, TestOutcome] = {}  # a test linked to several criteria is looked up once
     commit = head_commit(workspace.root)
-    now = datetime.now(UTC).isoformat(timespec="seconds")
     verdicts = []
-    recorded = 0
-    anchors = AnchorFinder(workspace.root)  # fingerprints the code as it is now
+    recorder = _Recorder(store, AnchorFinder(workspace.root), commit) if record else None
     for spec in trace.specs:
-        criteria = tuple(_judge(c, runs, accept) for c in spec.criteria)
+        criteria = tuple(_judge(c, runs, accept, changed, found) for c in spec.criteria)
         for trace_criterion, verdict in zip(spec.criteria, criteria, strict=True):
-            if verdict.status == VERIFIED:
-                store.record(spec.name, verdict.id, Verified(
-                    fingerprint(trace_criterion.text), commit, now,
-                    tuple(t.key for t in verdict.tests),
-                    anchors.fingerprinted(trace_criterion.anchors)))
-                recorded += 1
+            if verdict.status == VERIFIED and recorder is not None:
+                recorder.record(trace_criterion, verdict)
         properties = tuple(
-            PropertyVerdict(p.number, p.title, p.line, *_status_of(_outcomes(p.tests, runs)))
+            PropertyVerdict(p.number, p.title, p.line,
+                            *_status_of(_outcomes(p.tests, runs, changed, (), found)))
             for p in spec.properties)
         verdicts.append(SpecVerdict(spec.name, criteria, properties))
-    if record and recorded:
+    if recorder is not None and recorder.count:
         store.save()
     diagnostics = _diagnostics(trace, verdicts)
     return VerifyReport(tuple(verdicts), trace, tuple(r for r in runs.values() if r),
-                        tuple(diagnostics), commit, recorded if record else 0)
+                        tuple(diagnostics), commit, recorder.count if recorder else 0)
+
+
+class _Recorder:
+    """Records verified criteria in the fingerprint store, with their code anchors
+    fingerprinted as the code is now (an anchor shared by criteria once)."""
+
+    def __init__(self, store: FingerprintStore, finder: AnchorFinder, commit: str | None):
+        self.store, self.finder, self.commit = store, finder, commit
+        self.now = datetime.now(UTC).isoformat(timespec="seconds")
+        self.count = 0
+        self._anchors: dict[Anchor, tuple[Anchor, ...]] = {}
+
+    def record(self, criterion: CriterionTrace, verdict: CriterionVerdict) -> None:
+        anchors: list[Anchor] = []
+        for anchor in criterion.anchors:
+            if anchor not in self._anchors:
+                self._anchors[anchor] = self.finder.fingerprinted([anchor])
+            anchors.extend(self._anchors[anchor])
+        self.store.record(criterion.spec, verdict.id, Verified(
+            fingerprint(criterion.text), self.commit, self.now,
+            tuple(t.key for t in verdict.tests), tuple(anchors)))
+        self.count += 1
 
 
 def _test_links(spec: SpecTrace) -> list[Link]:
@@ -153,20 +183,61 @@ def _test_links(spec: SpecTrace) -> list[Link]:
     return found
 
 
+def _read_runs(root: Path, junit: Path | None, pytest_report: Path | None,
+               progress: Callable[[str], None]) -> dict[str, RunOutcome | None]:
+    """Outcomes of runs someone else started; nothing runs."""
+    pytest_run = command = None
+    if pytest_report is not None:
+        pytest_run = read_pytest_report(pytest_report, root)
+        progress(f"reading test outcomes from {pytest_report} (the pytest run of "
+                 f"{_local_time(pytest_run.started_at)}; no test run)")
+    if junit is not None:
+        command = read_junit(junit)
+        progress(f"reading test outcomes from {junit} (written "
+                 f"{_local_time(command.started_at)}; no test run)")
+    return {"pytest": pytest_run, "command": command}
+
+
+def _local_time(moment: float | None) -> str:
+    if moment is None:
+        return "at an unknown time"
+    return datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _mark_changed(root: Path, runs: dict[str, RunOutcome | None], trace: TraceReport) -> None:
+    """Set `changed` on each recorded run: the files modified after it started among those
+    of the linked tests it gives outcomes for and of the anchored code (their outcomes in it
+    are not those of the files now)."""
+    links = [link for spec in trace.specs for link in _test_links(spec)]
+    anchored = {a.path for spec in trace.specs for c in spec.criteria for a in c.anchors}
+    python = {link.path for link in links if link.nodeid}
+    paths = {"pytest": python | anchored,
+             "command": {link.path for link in links if not link.nodeid} | anchored}
+    if runs["pytest"] is None:  # the JUnit XML gives the Python tests' outcomes too
+        paths["command"] |= python
+    for name, run in runs.items():
+        if run is None or run.kind not in RECORDED or run.started_at is None:
+            continue
+        changed = []
+        for path in sorted(paths[name]):
+            try:
+                if (root / path).stat().st_mtime > run.started_at:
+                    changed.append(path)
+            except OSError:
+                continue  # a file that is gone: its tests are missing from the record anyway
+        run.changed = tuple(changed)
+
+
 def _run_tests(workspace: Workspace, links: list[Link], timeout: float,
                test_command: str | None, progress: Callable[[str], None],
-               python: str | None = None,
-               junit: Path | None = None) -> dict[str, RunOutcome | None]:
-    """At most one run each: the test command (or a JUnit file) and pytest.
+               python: str | None = None) -> dict[str, RunOutcome | None]:
+    """At most one run each: the test command and pytest.
 
     With a test command, linked Python tests take their outcomes from its JUnit XML; those it
-    does not report run with pytest in the project's interpreter. A `junit` file runs nothing.
+    does not report run with pytest in the project's interpreter.
     """
     nodeids = sorted({link.nodeid for link in links if link.nodeid})
     others = {link.test_key for link in links if not link.nodeid}
-    if junit is not None:
-        progress(f"reading test outcomes from {junit} (no test run)")
-        return {"pytest": None, "command": read_junit(junit)}
     interpreter = None
     if nodeids:
         interpreter = find_interpreter(workspace.root, python)
@@ -178,8 +249,7 @@ def _run_tests(workspace: Workspace, links: list[Link], timeout: float,
         command_run = run_command(workspace.root, test_command, timeout, interpreter)
         if command_run.error is not None and not command_run.results:
             return {"pytest": None, "command": command_run}
-        nodeids = [n for n in nodeids if pytest_cases(command_run.results.values(), n)
-                   == ([], None)]
+        nodeids = [n for n in nodeids if not in_junit(command_run, n)]
     pytest_run = None
     if nodeids and interpreter is not None:
         progress(f"running {len(nodeids)} linked Python tests with pytest "
@@ -188,24 +258,42 @@ def _run_tests(workspace: Workspace, links: list[Link], timeout: float,
     return {"pytest": pytest_run, "command": command_run}
 
 
-def _judge(criterion: CriterionTrace, runs: dict[str, RunOutcome | None],
-           accept: bool) -> CriterionVerdict:
-    status, tests = _status_of(_outcomes(criterion.tests, runs))
+def _judge(criterion: CriterionTrace, runs: dict[str, RunOutcome | None], accept: bool,
+           changed: frozenset[str] = frozenset(),
+           found: dict[str, TestOutcome] | None = None) -> CriterionVerdict:
+    anchored = tuple(a.path for a in criterion.anchors)
+    status, tests = _status_of(_outcomes(criterion.tests, runs, changed, anchored, found))
     if status == VERIFIED and criterion.stale and not accept:
         status = STALE
     return CriterionVerdict(criterion.spec, criterion.id, criterion.text, criterion.line, status,
                             tests, criterion.tasks)
 
 
-def _outcomes(links: Sequence[Link], runs: dict[str, RunOutcome | None]) -> list[TestOutcome]:
+def _outcomes(links: Sequence[Link], runs: dict[str, RunOutcome | None],
+              changed: frozenset[str] = frozenset(), anchored: Sequence[str] = (),
+              found: dict[str, TestOutcome] | None = None) -> list[TestOutcome]:
+    """Each linked test's outcome once; with `changed` files (a recorded run older than them),
+    what passed or skipped there is not taken as the outcome of the files now."""
+    found = {} if found is None else found
     seen: dict[str, TestOutcome] = {}
     for link in links:
         if link.kind != "test" or link.test_key in seen:
             continue
-        result = _result_for(link, runs)
-        seen[link.test_key] = TestOutcome(link.test_key, link.path, link.line, result.outcome,
-                                          result.message, result.falsifying_example)
-    return list(seen.values())
+        if link.test_key not in found:
+            result = result_for(link, runs)
+            found[link.test_key] = TestOutcome(link.test_key, link.path, link.line,
+                                               result.outcome, result.message,
+                                               result.falsifying_example)
+        seen[link.test_key] = found[link.test_key]
+    tests = list(seen.values())
+    stale = sorted(({t.path for t in tests} | set(anchored)) & changed)
+    if not stale:
+        return tests
+    note = (f"{', '.join(stale)} modified after the recorded run started; run the tests "
+            "again")
+    return [replace(t, outcome=NOT_IN_RUN, message=f"{t.outcome} in the recorded run, but "
+                                                   f"{note}")
+            if t.outcome in ("passed", "skipped") else t for t in tests]
 
 
 def _status_of(tests: list[TestOutcome]) -> tuple[str, tuple[TestOutcome, ...]]:
@@ -214,84 +302,11 @@ def _status_of(tests: list[TestOutcome]) -> tuple[str, tuple[TestOutcome, ...]]:
         status = FAILING
     elif outcomes & {"error", "not-run"}:
         status = ERROR
-    elif "passed" in outcomes:
+    elif "passed" in outcomes and NOT_IN_RUN not in outcomes:
         status = VERIFIED
     else:
         status = UNTESTED
     return status, tuple(tests)
-
-
-def _result_for(link: Link, runs: dict[str, RunOutcome | None]) -> TestResult:
-    if link.nodeid:
-        return _pytest_result(link, link.nodeid, runs)
-    run = runs["command"]
-    if run is None:
-        return TestResult(link.test_key, "not-run", NO_COMMAND)
-    symbol = link.symbol or ""
-    matches = [r for key, r in run.results.items()
-               if key.rsplit("::", 1)[-1] == symbol or (symbol and symbol in key)]
-    if matches:
-        return _combine(link.test_key, matches)
-    message = run.error or f"not found in {_junit_source(run)}"
-    return TestResult(link.test_key, "error", message)
-
-
-def _pytest_result(link: Link, nodeid: str, runs: dict[str, RunOutcome | None]) -> TestResult:
-    command, run = runs["command"], runs["pytest"]
-    if command is not None:
-        cases, collection = pytest_cases(command.results.values(), nodeid)
-        if cases:
-            return _combine(nodeid, cases)
-        if run is None:
-            return _missing_from_junit(nodeid, command, collection)
-    assert run is not None
-    matches = [r for key, r in run.results.items() if _same_test(key, nodeid)]
-    if matches:
-        return _combine(nodeid, matches)
-    for where, message in run.collection_errors.items():
-        if where and (_same_path(where, link.path) or nodeid.startswith(where + "::")):
-            return TestResult(nodeid, "error", f"collection error in {where}: "
-                                               f"{collection_summary(message)}\n{message}")
-    if run.error:
-        return TestResult(nodeid, "error", run.error)
-    return TestResult(nodeid, "error", "pytest did not collect this test; check its name, "
-                                       "location and the pytest configuration")
-
-
-def _missing_from_junit(nodeid: str, run: RunOutcome,
-                        collection: TestResult | None) -> TestResult:
-    if collection is not None:
-        return TestResult(nodeid, "error", f"collection error in {collection.key[2:]}: "
-                                           f"{collection_summary(collection.message)}\n"
-                                           f"{collection.message}")
-    if run.error:
-        return TestResult(nodeid, "error", run.error)
-    return TestResult(nodeid, "error", f"not in {_junit_source(run)}")
-
-
-def _junit_source(run: RunOutcome) -> str:
-    return f"the JUnit file {run.junit}" if run.junit else "the test command's JUnit report"
-
-
-def _same_path(reported: str, path: str) -> bool:
-    """pytest reports paths relative to its rootdir, which may lie above the workspace."""
-    return reported == path or reported.endswith("/" + path)
-
-
-def _same_test(reported: str, nodeid: str) -> bool:
-    """The reported node id is the linked test, or one of its parametrised cases."""
-    base = reported.split("[", 1)[0]
-    return _same_path(base, nodeid)
-
-
-def _combine(key: str, results: list[TestResult]) -> TestResult:
-    for outcome in ("failed", "error", "passed"):
-        chosen = [r for r in results if r.outcome == outcome]
-        if chosen:
-            first = chosen[0]
-            return TestResult(key, outcome, first.message, sum(r.duration for r in results),
-                              first.falsifying_example)
-    return TestResult(key, results[0].outcome, results[0].message)
 
 
 def _diagnostics(trace: TraceReport, verdicts: list[SpecVerdict]) -> list[Diagnostic]:

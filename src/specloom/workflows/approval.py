@@ -20,16 +20,13 @@ writes `spec.json`.
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from specloom.spec.files import StaleFileError
 from specloom.spec.loader import Spec
 from specloom.spec.markdown import iter_lines
-from specloom.spec.source import LINE, read_bounded
-from specloom.spec.tasks import TASK_LINE
+from specloom.spec.source import read_bounded, split_lines
+from specloom.spec.tasks import MARKS, TASK_LINE
 from specloom.workflows.phases import (
     Phase,
     Workflow,
@@ -49,6 +46,8 @@ ReviewState = Literal["approved", "stale", "pending", "edited"]
 
 
 def document_hash(data: bytes) -> str:
+    import hashlib  # here: `specloom list` hashes only the documents of approved specs
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -64,14 +63,14 @@ def checkbox_blind(data: bytes) -> bytes:
         text = data.decode(encoding)
     except UnicodeDecodeError:
         return data
-    lines = LINE.findall(text)
+    lines = list(split_lines(text))
     changed = False
     for line in iter_lines(lines):
         if line.in_fence:
             continue
         match = TASK_LINE.match(line.text)
-        if match is None or match.group("mark") == " ":
-            continue
+        if match is None or match.group("mark") == " " or match.group("mark") not in MARKS:
+            continue  # an unknown mark (`[[]`) is content, not a status
         raw = lines[line.number - 1]
         lines[line.number - 1] = raw[:match.start("mark")] + " " + raw[match.end("mark"):]
         changed = True
@@ -125,8 +124,12 @@ def approval_state(spec: Spec) -> dict[Phase, ReviewState]:
     """approved, stale, pending (no approval yet) or edited (changed since approved)."""
     workflow = spec_workflow(spec)
     order = phase_order(workflow)
-    hashes = current_hashes(spec.path, order)
     approvals = stored_approvals(specloom_block(spec.config))
+    # no record of specloom's own: no hash is compared, whether each document reads is enough
+    # ("" for one that does), so `specloom list` hashes nothing for such specs
+    hashes = current_hashes(spec.path, order) if approvals else {
+        phase: None if _bytes_of(spec.path / phase_file(phase)) is None else ""
+        for phase in order}
     cc_sdd = spec.cc_sdd_status
     states: dict[Phase, ReviewState] = {}
     for phase in order:
@@ -156,6 +159,8 @@ def _basis_changed(record: dict[str, Any], hashes: dict[Phase, str | None],
 
 def record_approval(spec: Spec, phases: tuple[Phase, ...]) -> dict[Phase, str]:
     """Store the hash of each phase's document now on disk; returns the hashes stored."""
+    from datetime import UTC, datetime  # here: `specloom list` reads approvals, never writes
+
     workflow = spec_workflow(spec)
     hashes = current_hashes(spec.path, phase_order(workflow))
     approved_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -190,6 +195,8 @@ def upgrade_tasks_approval(spec_dir: Path) -> bool:
     """Before specloom ticks a box: re-record an approval of tasks.md that an older specloom
     stored as the full-text hash, while the bytes still match, as the checkbox-blind hash
     (so the tick does not make it "edited"). True when the record was rewritten."""
+    from specloom.spec.files import StaleFileError
+
     record = stored_approvals(specloom_block(read_config(spec_dir))).get("tasks")
     data = _bytes_of(spec_dir / phase_file("tasks"))
     if record is None or data is None:

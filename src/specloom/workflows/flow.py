@@ -307,7 +307,7 @@ def build_authoring(workspace: Workspace, name: str, model: Model, *,
 def outcome_to_dict(workspace: Workspace, outcome: PhaseOutcome) -> dict[str, Any]:
     """One phase's outcome as `specloom next --json` prints it (`json_model.PhaseOutcomeJson`)."""
     from specloom.core.json_model import validated
-    from specloom.quality.json_model import diagnostics_json
+    from specloom.quality.registry import diagnostics_json
     from specloom.workflows.json_model import PhaseOutcomeJson
 
     return validated(PhaseOutcomeJson, {

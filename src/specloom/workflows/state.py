@@ -7,14 +7,12 @@ from disk before each write and replaced only if it did not change meanwhile.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from specloom.core.errors import SpecloomError
 from specloom.spec.config import SpecConfig, parse_config
-from specloom.spec.files import replace_if_unchanged
 from specloom.spec.source import FileRefused, read_bounded
 from specloom.workflows.phases import Workflow, kiro_config_values
 
@@ -32,6 +30,8 @@ def specloom_block(config: SpecConfig) -> dict[str, Any]:
 
 def new_config_text(workflow: Workflow, idea: str) -> str:
     """A fresh `.config.kiro` as Kiro writes it, plus the idea for later phases."""
+    import uuid  # here, not at the top: `specloom list` reads approvals and writes nothing
+
     values: dict[str, Any] = {"specId": str(uuid.uuid4()), **kiro_config_values(workflow)}
     values[SPECLOOM_KEY] = {"workflow": workflow, "idea": idea}
     return SpecConfig().updated(**values)
@@ -48,6 +48,8 @@ def update_specloom_block(spec_dir: Path,
     A file that is not UTF-8 JSON holding an object is refused, never replaced: rewriting it
     would drop the keys (or bytes) a person or another tool put there.
     """
+    from specloom.spec.files import replace_if_unchanged
+
     path = spec_dir / CONFIG_FILE
     try:
         before = read_bounded(path)

@@ -17,13 +17,30 @@ inside conditions are therefore harmless. Deviations (lower-case keywords, "shou
 IF without THEN, clauses out of order) are reported as findings, and the pattern is still
 classified where the structure allows.
 
-The modules: `parser` (`parse_ears` and the findings), `clauses` (where the sentence, clauses,
-separator and system name are), `cjk` (criteria written in Japanese or Chinese), `result` (the
-records) and `rules` (the E rules).
+The modules: `parser` (`parse_ears`: a criterion's head and its response), `head` (everything up
+to SHALL and the findings about it, read once per distinct head), `clauses` (where the sentence,
+clauses, separator and system name are), `cjk` (criteria written in Japanese or Chinese),
+`result` (the records) and `rules` (the E rules).
 """
 
-from specloom.quality.ears.parser import parse_ears, shall_substitute_span
+from specloom.quality.ears.parser import (
+    SHALL_RE,
+    parse_ears,
+    parse_lowered,
+    shall_substitute_span,
+    substitute_span_in,
+)
 from specloom.quality.ears.result import PATTERNS, EarsClause, EarsResult
 from specloom.quality.ears.rules import RULES
 
-__all__ = ["PATTERNS", "RULES", "EarsClause", "EarsResult", "parse_ears", "shall_substitute_span"]
+__all__ = [
+    "PATTERNS",
+    "RULES",
+    "SHALL_RE",
+    "EarsClause",
+    "EarsResult",
+    "parse_ears",
+    "parse_lowered",
+    "shall_substitute_span",
+    "substitute_span_in",
+]

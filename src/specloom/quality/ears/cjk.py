@@ -6,12 +6,13 @@ import re
 
 from specloom.quality.ears.clauses import LEADING_KEYWORD_RE, last_word, make_clause
 from specloom.quality.ears.result import EarsClause, EarsResult, pattern_of
+from specloom.quality.lexicon import lazy_regex
 
 # Hiragana, katakana, CJK ideographs (with extension A) and the CJK punctuation block.
-_CJK_RE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]")
+_CJK_RE = lazy_regex(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]")
 # The system name in a CJK criterion: "the AI Coach システムは", "THE Dashboard UI は、",
 # "the 报表服务应" (topic or subject particle, or a Chinese modal verb, after the name).
-_CJK_SYSTEM_RE = re.compile(
+_CJK_SYSTEM_RE = lazy_regex(
     r"(?<![\w-])the\s+([^\s、，。,]+(?:\s+[^\s、，。,]+)*?)\s*"
     r"(?:は|が|では|应当|应该|应|必须|将|会|需要)",
     re.IGNORECASE,
@@ -22,13 +23,13 @@ def is_cjk(text: str) -> bool:
     """True for a Japanese sentence (any hiragana: its particles and verb endings carry the
     grammar, however many English identifiers it names), or when CJK characters make up at
     least a quarter of the non-space characters (Chinese)."""
-    if _HIRAGANA_RE.search(text):
+    if _HIRAGANA_RE().search(text):
         return True
-    cjk = len(_CJK_RE.findall(text))
+    cjk = len(_CJK_RE().findall(text))
     return cjk > 0 and cjk * 4 >= len(text) - text.count(" ")
 
 
-_HIRAGANA_RE = re.compile(r"[\u3041-\u309f]")
+_HIRAGANA_RE = lazy_regex(r"[\u3041-\u309f]")
 
 
 def parse_cjk(text: str, lowered: str) -> EarsResult:
@@ -39,7 +40,7 @@ def parse_cjk(text: str, lowered: str) -> EarsResult:
     the noun phrase after "the" that the particle は/が (or a Chinese modal) closes.
     """
     lead = LEADING_KEYWORD_RE.match(lowered)
-    system = _CJK_SYSTEM_RE.search(text, lead.end() if lead else 0)
+    system = _CJK_SYSTEM_RE().search(text, lead.end() if lead else 0)
     clauses: tuple[EarsClause, ...] = ()
     if lead is not None:
         end = system.start() if system else len(text)

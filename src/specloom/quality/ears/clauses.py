@@ -8,6 +8,7 @@ Each function takes the text and its lower-cased copy (same offsets) and returns
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from specloom.quality.ears.result import EarsClause, ParsedClause, Separator
 from specloom.quality.lexicon import EARS_CLAUSE_KINDS, word_pattern
@@ -33,8 +34,11 @@ _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "approx", "vs", "cf", "fig", "n
 
 def sentence_start(text: str, modal_start: int) -> int:
     """Start of the sentence that holds the modal verb, skipping abbreviations like "e.g."."""
+    first = _SENTENCE_BREAK_RE.search(text, 0, modal_start)
+    if first is None:
+        return 0  # the usual case: one sentence
     start = 0
-    for match in _SENTENCE_BREAK_RE.finditer(text, 0, modal_start):
+    for match in _SENTENCE_BREAK_RE.finditer(text, first.start(), modal_start):
         word_start = text.rfind(" ", 0, match.start()) + 1
         word = text[word_start : match.start()].lower().lstrip("(")
         if word and word not in _ABBREVIATIONS and "." not in word:
@@ -55,9 +59,9 @@ def find_separator(
     then = last_word(lowered, "then", max(head_start, comma + 1), modal_start)
     if then >= 0:
         comma_before = text[head_start:then].rstrip().endswith(",")
-        return Separator(then, then + 4, is_then=True, comma_before_then=comma_before)
+        return Separator(then, then + 4, True, comma_before)  # is_then, comma_before_then
     if comma >= 0:
-        return Separator(comma, comma + 1, is_then=False, comma_before_then=False)
+        return Separator(comma, comma + 1, False, False)
     return None
 
 
@@ -92,8 +96,32 @@ def fallback_separator(lowered: str, after: int, modal_start: int) -> Separator 
 
 def split_clauses(
     text: str, lowered: str, first_keyword: int, prefix_end: int
-) -> list[ParsedClause]:
-    """Split the text before the system name into clauses at clause keywords."""
+) -> Sequence[ParsedClause]:
+    """Split the text before the system name into clauses at clause keywords.
+
+    What it finds depends on text[first_keyword:prefix_end] alone (a joiner before a keyword
+    is read inside it), and criteria share their clauses, so each distinct run of clauses is
+    split once; its clauses are kept with offsets from `first_keyword`.
+    """
+    region = text[first_keyword:prefix_end]
+    if not region.isascii():  # the lower-cased copy then depends on the whole text
+        return _split(text, lowered, first_keyword, prefix_end)
+    clauses = _REGIONS.get(region)
+    if clauses is None:
+        if len(_REGIONS) >= MAX_REGIONS:
+            _REGIONS.clear()
+        clauses = _REGIONS[region] = tuple(_split(region, region.lower(), 0, len(region)))
+    if not first_keyword:
+        return clauses
+    return [_shifted(parsed, first_keyword) for parsed in clauses]
+
+
+#: Distinct runs of clauses kept; when full, the memo starts again empty.
+MAX_REGIONS = 1 << 15
+_REGIONS: dict[str, tuple[ParsedClause, ...]] = {}
+
+
+def _split(text: str, lowered: str, first_keyword: int, prefix_end: int) -> list[ParsedClause]:
     keywords: list[re.Match[str]] = []
     for match in _KEYWORD_RE.finditer(lowered, first_keyword, prefix_end):
         start, end = match.span()
@@ -105,6 +133,12 @@ def split_clauses(
         end = keywords[index + 1].start() if index + 1 < len(keywords) else prefix_end
         clauses.append(make_clause(text, keyword.start(), keyword.end(), end))
     return clauses
+
+
+def _shifted(parsed: ParsedClause, offset: int) -> ParsedClause:
+    clause = parsed.clause
+    moved = clause._replace(start=clause.start + offset, end=clause.end + offset)
+    return ParsedClause(moved, parsed.keyword_start + offset)
 
 
 def _follows_joiner(lowered: str, position: int) -> bool:
@@ -145,8 +179,10 @@ def _clause_end(text: str, start: int, end: int) -> int:
 def trailing_clauses(text: str, lowered: str, response_start: int) -> list[ParsedClause]:
     """Upper-case clause keywords after SHALL, in the same sentence: clauses written after the
     response. Each ends at the next keyword or at the end of the sentence."""
+    if text.find("WH", response_start) < 0 and text.find("IF", response_start) < 0:
+        return []  # the usual case: no WHERE, WHILE, WHEN or IF at all
     if _TRAILING_KEYWORD_RE.search(text, response_start) is None:
-        return []  # the usual case: nothing to split
+        return []
     found_end = _SENTENCE_END_RE.search(text, response_start)
     sentence_end = found_end.start() if found_end else len(text)
     keywords = list(_TRAILING_KEYWORD_RE.finditer(text, response_start, sentence_end))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from specloom.core.rule import TextFinding
 
@@ -25,8 +26,9 @@ _PATTERN_BY_KIND = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class EarsClause:
+# The public records are named tuples: immutable, so a parse can be kept and handed out again
+# (`criteria.criterion_rules`), and half as costly to create as frozen dataclasses.
+class EarsClause(NamedTuple):
     """One EARS clause: `kind` is precondition, state, trigger or condition."""
 
     kind: str
@@ -36,8 +38,7 @@ class EarsClause:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class EarsResult:
+class EarsResult(NamedTuple):
     """What `parse_ears` read from one criterion; offsets index the text it was given."""
 
     pattern: str

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from specloom.core.rule import TextFinding
+from specloom.quality.lexicon import lazy_regex
 from specloom.quality.smells.criterion import (
     Context,
     in_prohibition,
@@ -21,7 +22,7 @@ from specloom.quality.smells.criterion import (
 from specloom.quality.smells.patterns import coordinated_tail
 from specloom.quality.smells.rules import finding
 
-_COORDINATED_TAIL_RE = re.compile(coordinated_tail(capture=True))
+_COORDINATED_TAIL_RE = lazy_regex(coordinated_tail(capture=True))
 _THEN_RE = re.compile(r"then(?<![\w-]then)(?![\w-])")
 _THEN_JOINERS = (",", ";", " and", " or")
 
@@ -29,7 +30,7 @@ _THEN_JOINERS = (",", ";", " and", " or")
 def add_coordinated(
     findings: list[TextFinding], text: str, lowered: str, start: int, end: int
 ) -> None:
-    tail = _COORDINATED_TAIL_RE.match(lowered, end)
+    tail = _COORDINATED_TAIL_RE().match(lowered, end)
     if tail is None:
         return
     tail_end = tail.end()
@@ -57,7 +58,7 @@ def combinator_findings(
             if not lowered[max(0, start - 6) : start].rstrip().endswith(_THEN_JOINERS):
                 continue
             # "check the cache first, then the database": a noun after "then", one lookup order
-            if obligation_only and _COORDINATED_TAIL_RE.match(lowered, end) is None:
+            if obligation_only and _COORDINATED_TAIL_RE().match(lowered, end) is None:
                 continue
             findings.append(finding("A010", start, end, text[start:end], "coordinated"))
     return findings
@@ -84,7 +85,7 @@ _OUTCOME_AHEAD_RE = re.compile(
 )
 # "allow users to view and share", "instruct the model to assess and rate", "tell users they
 # can reopen or create": the verbs are the content of a permission, an instruction or a message.
-_COMPLEMENT_RE = re.compile(
+_COMPLEMENT_RE = lazy_regex(
     r"(?<![\w-])(?:(?:allow|allows|enable|enables|permit|permits|let|lets)\s+(?:the\s+|all\s+)?"
     r"(?:users?|admins?|administrators?|customers?|visitors?|players?|members?|developers?|"
     r"operators?|people|anyone|them)(?:\s+to)?|(?:instruct|instructs|instructions|ask|asks|"
@@ -110,7 +111,7 @@ def joins_one_operation(lowered: str, start: int, end: int, response_start: int)
     ):
         return True  # "for save and load operations"; not "in the log and notify the user"
     clause = max(list_clause_start(lowered, start), response_start)
-    if _COMPLEMENT_RE.search(lowered, max(clause, start - 120), start):
+    if _COMPLEMENT_RE().search(lowered, max(clause, start - 120), start):
         return True
     first = _FIRST_WORD_RE.match(lowered, response_start, start)
     if first is None:
@@ -124,7 +125,7 @@ def joins_one_operation(lowered: str, start: int, end: int, response_start: int)
 # "SHALL display a toast or a dialog", "SHALL return null or an empty list": the response
 # names alternatives and leaves the choice to the implementer. Only after a verb that produces
 # one result; "accept PNG or JPEG" names a set.
-_CHOICE_RE = re.compile(
+_CHOICE_RE = lazy_regex(
     r"(?<![\w-])(?:display|show|render|return|use|present|produce|emit|open|redirect\s+to|"
     r"navigate\s+to)(?:s)?\s+(?:(?:a|an|the)\s+)?"
     r"(?:(?!(?:or|and|to|in|on|at|by|for|from|with|of|when|if|that|which|while|where|after|"
@@ -137,7 +138,7 @@ _CHOICE_RE = re.compile(
 
 def add_open_choices(findings: list[TextFinding], context: Context) -> None:
     lowered, text = context.lowered, context.text
-    for match in _CHOICE_RE.finditer(lowered, context.response_start):
+    for match in _CHOICE_RE().finditer(lowered, context.response_start):
         start, end = match.span(1)
         if context.in_condition(start) or in_quotes(text, start):
             continue

@@ -13,7 +13,6 @@ import re
 
 from specloom.quality import lexicon
 
-SHALL_RE = re.compile(r"shall(?<![\w-]shall)(?![\w-])")
 _RESPONSE_START_RE = re.compile(lexicon.word_pattern(("should", "must", "will", "may", "can")))
 _MODAL_BEFORE_RE = re.compile(r"\b(?:shall|must|will|to)\s+$")
 # After "SHALL NOT" / "SHALL never" a verb names the prohibited action.
@@ -27,12 +26,11 @@ _CLAUSE_PUNCTUATION = ",;.:("
 LOOKBACK = 160
 
 
-def find_response_start(lowered: str, shalls: list[re.Match[str]]) -> int:
-    """Offset after the first SHALL (or the modal used instead); past the end when none."""
+def find_modal(lowered: str, shalls: list[re.Match[str]]) -> re.Match[str] | None:
+    """The first SHALL, or the modal used instead; None when the text has neither."""
     if shalls:
-        return shalls[0].end()
-    modal = _RESPONSE_START_RE.search(lowered)
-    return modal.end() if modal else len(lowered) + 1
+        return shalls[0]
+    return _RESPONSE_START_RE.search(lowered)
 
 
 class Context:
@@ -56,15 +54,24 @@ class Context:
         "text",
     )
 
-    def __init__(self, text: str, lowered: str, response_start: int, obligation_only: bool) -> None:
+    def __init__(
+        self, text: str, lowered: str, modal: re.Match[str] | None, obligation_only: bool
+    ) -> None:
         self.text = text
         self.lowered = lowered
-        self.response_start = response_start
         self.obligation_only = obligation_only
-        has_response = obligation_only and response_start <= len(lowered)
-        self.head_end = _head_end(lowered, response_start) if has_response else 0
-        self._subordinates: list[tuple[int, int]] | None = None if has_response else []
-        self._notes: int | None = None if has_response else len(lowered) + 1
+        if modal is None or not obligation_only:
+            self.response_start = modal.end() if modal is not None else len(lowered) + 1
+            self.head_end = 0
+            self._subordinates: list[tuple[int, int]] | None = []
+            self._notes: int | None = len(lowered) + 1
+            return
+        self.response_start = modal.end()
+        start = modal.start()  # the usual case: a space before SHALL
+        glued = start > 0 and not lowered[start - 1].isspace()
+        self.head_end = _head_end(lowered, modal) if glued else start
+        self._subordinates = None
+        self._notes = None
 
     def in_condition(self, position: int) -> bool:
         """True inside the EARS clauses before SHALL or a subordinate clause after it."""
@@ -103,10 +110,10 @@ class Context:
         return opened >= 0 and self.lowered.find(")", opened, position) < 0
 
 
-def _head_end(lowered: str, response_start: int) -> int:
-    """Offset where the modal verb that opens the response starts."""
-    before = lowered[:response_start]
-    return len(before.rstrip()) - len(before.rstrip().split()[-1]) if before.strip() else 0
+def _head_end(lowered: str, modal: re.Match[str]) -> int:
+    """Start of the whitespace-delimited word that holds the modal verb ("(shall")."""
+    before = lowered[: modal.end()].rstrip()
+    return len(before) - len(before.split()[-1]) if before else 0
 
 
 # A subordinate clause in the response runs from its conjunction to the next comma, semicolon

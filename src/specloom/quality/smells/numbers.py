@@ -12,8 +12,10 @@ from specloom.core.rule import TextFinding
 from specloom.quality import lexicon
 from specloom.quality.smells.rules import finding
 
+# Searched over the few characters before a number: the word-start check after each first letter
+# lets `re` skip the letters no measuring word starts with.
 _MEASURE_BEFORE_RE = re.compile(
-    r"(?<![\w-])(" + lexicon.trie_pattern(lexicon.MEASURE_CONTEXT) + r")\s*$"
+    "(" + lexicon.word_start_pattern(lexicon.MEASURE_CONTEXT) + r")\s*$"
 )
 _NON_UNIT_FOLLOWER_RE = re.compile(
     r"\s*(?:[.,;:!?)\]]|$|(?:" + "|".join(lexicon.NON_UNIT_FOLLOWERS) + r")\b)"
@@ -27,9 +29,11 @@ def add_number(findings: list[TextFinding], text: str, lowered: str, start: int,
     number = lowered[start:end]
     if ":" in number or number.strip("0") == "":  # a time of day; zero needs no unit
         return
+    if not _NON_UNIT_FOLLOWER_RE.match(lowered, end):
+        return  # a unit or counted noun follows (the cheaper test first)
     context = _MEASURE_BEFORE_RE.search(lowered, max(0, start - 24), start)
-    if context is None or not _NON_UNIT_FOLLOWER_RE.match(lowered, end):
-        return  # not a measured quantity, or a unit or counted noun follows
+    if context is None:
+        return  # not a measured quantity
     if _COUNT_BEFORE_RE.search(lowered, max(0, start - 80), start):
         return
     if context.group(1) in _YEAR_CONTEXT and len(number) == 4 and number[:2] in ("19", "20"):

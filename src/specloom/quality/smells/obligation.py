@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from specloom.quality.lexicon import lazy_regex
 from specloom.quality.smells.criterion import (
     LOOKBACK,
     Context,
@@ -22,7 +23,7 @@ from specloom.quality.smells.criterion import (
 CONTEXT_CODES = frozenset({"A001", "A002", "A003", "A005", "A006", "A008", "A009"})
 # "all items in the cart", "all fields of the form", "all criteria listed above", "all four
 # categories", "all labels: a, b, c": a bounded set, not an unachievable universal claim.
-_BOUNDED_ALL_RE = re.compile(
+_BOUNDED_ALL_RE = lazy_regex(
     r"\s+(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|the\s+following)\b|"
     r"(?:existing|current|remaining|other|such|required|applicable|registered|configured)\b|"
     r"(?:[\w'’/.-]+\s+){0,4}?[\w'’/.-]+\s*(?::|\(|\s(?:of|in|on|from|inside|across|under|"
@@ -72,7 +73,7 @@ def applies_here(code: str, context: Context, start: int, end: int) -> bool:
     if code == "A005":
         if word in _PROHIBITABLE and in_prohibition(lowered, start, context.head_end):
             return False  # "SHALL NOT expose any secret"
-        if word in ("all", "any") and _BOUNDED_ALL_RE.match(lowered, end):
+        if word in ("all", "any") and _BOUNDED_ALL_RE().match(lowered, end):
             return False  # "all items in the cart", "any changes made to the weirdo"
     return True
 

@@ -7,8 +7,6 @@ placeholders; "tbd" is one in any case.
 
 from __future__ import annotations
 
-import re
-
 from specloom.core.rule import TextFinding
 from specloom.quality import lexicon
 from specloom.quality.smells.rules import finding
@@ -22,7 +20,7 @@ _HTML_TAGS = frozenset(
     )
 )
 # Case-sensitive on purpose: "todo list" and "xxx" in a format mask are not placeholders.
-_PLACEHOLDER_RE = re.compile(
+_PLACEHOLDER_RE = lexicon.lazy_regex(
     r"T(?<![\w-]T)(?:B[DCA]|ODO)(?![\w-])"
     r"|F(?<![\w-]F)IXME(?![\w-])"
     r"|X(?<![\w-]X)XX+(?![\w-])"
@@ -30,30 +28,32 @@ _PLACEHOLDER_RE = re.compile(
     r"|\[\s*NEEDS\s+CLARIFICATION[^\]\n]*\]?"
     r"|<([A-Za-z_][\w \-]{0,40})>"
 )
-_LOWER_PLACEHOLDER_RE = re.compile(r"tb(?<![\w-]tb)[dc](?![\w-])")  # "tbd" in any case
+_LOWER_PLACEHOLDER_RE = lexicon.lazy_regex(r"tb(?<![\w-]tb)[dc](?![\w-])")  # "tbd" in any case
 
 
-def may_hold_placeholder(text: str, lowered: str) -> bool:
-    """Substrings without which no placeholder can match: checking them is cheaper than a scan."""
+def may_hold_placeholder(lowered: str) -> bool:
+    """Substrings of the lower-cased text without which no placeholder can match: checking them
+    is cheaper than a scan. None of them holds ", ", so a text may hold a placeholder only
+    where one of its pieces between commas may (`candidates`)."""
     return (
         "tb" in lowered
-        or "TODO" in text
-        or "FIXME" in text
-        or "XXX" in text
-        or "??" in text
-        or "[" in text
-        or "<" in text
+        or "todo" in lowered
+        or "fixme" in lowered
+        or "xxx" in lowered
+        or "??" in lowered
+        or "[" in lowered
+        or "<" in lowered
     )
 
 
 def placeholder_findings(text: str, lowered: str) -> list[TextFinding]:
     findings = []
-    for match in _PLACEHOLDER_RE.finditer(text):
+    for match in _PLACEHOLDER_RE().finditer(text):
         tag = match.group(1)
         if tag is not None and tag.strip().lower() in _HTML_TAGS:
             continue
         findings.append(finding("A011", match.start(), match.end(), match.group()))
-    for match in _LOWER_PLACEHOLDER_RE.finditer(lowered):
+    for match in _LOWER_PLACEHOLDER_RE().finditer(lowered):
         if not text[match.start() : match.end()].isupper():  # upper case found above
             findings.append(finding("A011", match.start(), match.end(), match.group()))
     return findings

@@ -1,17 +1,19 @@
 """`find_smells`: every A-rule finding of one criterion, from one scan of its text.
 
-See the package docstring for how it stays fast. The lexicon branch, the passive, the
-coordinated response and the number each hand their match to their own module; SHALLs, a
-joining "then", open choices and placeholders are literal searches outside the scan.
+See the package docstring for how it stays fast. The scan (`candidates`) finds lexicon phrases,
+passives, coordinated responses and numbers; each hands its candidate to its own module here.
+SHALLs, a joining "then", open choices and placeholders are literal searches outside the scan.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from specloom.core.rule import TextFinding
 from specloom.quality import lexicon
-from specloom.quality.ears import shall_substitute_span
+from specloom.quality.ears import SHALL_RE, substitute_span_in
+from specloom.quality.smells.candidates import Candidate, candidates
 from specloom.quality.smells.combinators import (
     add_coordinated,
     add_open_choices,
@@ -19,47 +21,16 @@ from specloom.quality.smells.combinators import (
     joins_one_operation,
 )
 from specloom.quality.smells.criterion import (
-    SHALL_RE,
     Context,
-    find_response_start,
+    find_modal,
     in_prohibition,
 )
 from specloom.quality.smells.numbers import add_number
 from specloom.quality.smells.obligation import CONTEXT_CODES, applies_here
 from specloom.quality.smells.passive import add_passive
-from specloom.quality.smells.patterns import NUMBER, coordinated_tail, passive_tail
-from specloom.quality.smells.placeholders import may_hold_placeholder, placeholder_findings
+from specloom.quality.smells.placeholders import placeholder_findings
 from specloom.quality.smells.rules import finding
 from specloom.quality.smells.words import CHECKS, LEXICON, normalise
-
-# A single regex finds every candidate in one pass over the lower-cased text, because each
-# separate pass costs about as much as the matching itself. It starts with the non-word character
-# before a word (the text gets a leading space), not with a lookbehind: `re` then skips over the
-# letters inside words in its fast loop instead of trying a match at each of them. Its branches,
-# tried in this order at each word start:
-#   lex   any lexicon phrase (longest first);
-#   pas   a form of "be" followed by a past participle (only "be" is consumed, so that words
-#         inside the passive, such as "not", are still seen by the lexicon branch);
-#   crd   "and"/"or"/"but" that start a second response (again only the conjunction is consumed);
-#   num   a number not glued to a unit ("5s", "10%").
-_SCAN_RE = re.compile(
-    r"[^\w-](?:"
-    + r"(?P<lex>"
-    + lexicon.trie_pattern(LEXICON)
-    + r")(?![\w-])"
-    + r"|(?P<pas>"
-    + lexicon.trie_pattern(lexicon.BE_FORMS)
-    + r")(?![\w-])(?="
-    + passive_tail(capture=False)
-    + r")"
-    + r"|(?P<crd>and|or|but)(?="
-    + coordinated_tail(capture=False)
-    + r")"
-    + r"|(?P<num>"
-    + NUMBER
-    + r")"
-    + r")"
-)
 
 
 def find_smells(text: str, *, obligation_only: bool = False) -> list[TextFinding]:
@@ -85,30 +56,58 @@ def find_smells(text: str, *, obligation_only: bool = False) -> list[TextFinding
     Pure and total: never raises, whatever the text.
     """
     lowered = lexicon.lower_keeping_offsets(text)
-    shalls = list(SHALL_RE.finditer(lowered))
-    response_start = find_response_start(lowered, shalls)
-    context = Context(text, lowered, response_start, obligation_only)
-    findings = _scan(context)
-    findings.extend(combinator_findings(text, lowered, shalls, response_start, obligation_only))
-    if obligation_only and " or " in lowered and response_start <= len(lowered):
+    return smells_in(text, lowered, obligation_only, SHALL_RE.search(lowered))
+
+
+def smells_in(
+    text: str, lowered: str, obligation_only: bool, shall: re.Match[str] | None
+) -> list[TextFinding]:
+    """`find_smells` on a text, its lower-cased copy (`lexicon.lower_keeping_offsets`) and its
+    first SHALL (`SHALL_RE.search(lowered)`), which the EARS parser needs too."""
+    modal = shall
+    shalls: list[re.Match[str]]
+    if modal is None:
+        shalls = []
+        modal = find_modal(lowered, shalls)
+    elif lowered.find("shall", modal.end()) >= 0:
+        shalls = list(SHALL_RE.finditer(lowered))
+    else:  # the usual case: one SHALL, one search
+        shalls = [modal]
+    found, placeholder = candidates(lowered)
+    choices = obligation_only and modal is not None and " or " in lowered
+    context = Context(text, lowered, modal, obligation_only) if found or choices else None
+    findings = _scan(context, found, bool(shalls)) if context is not None and found else []
+    if len(shalls) > 1 or ("then" in lowered and modal is not None):
+        response_start = modal.end() if modal is not None else len(lowered) + 1
+        findings.extend(
+            combinator_findings(text, lowered, shalls, response_start, obligation_only)
+        )
+    if choices and context is not None:
         add_open_choices(findings, context)
-    if may_hold_placeholder(text, lowered):
+    if placeholder:
         findings.extend(placeholder_findings(text, lowered))
-    findings.sort(key=lambda f: (f.start, f.code, f.end))
+    if len(findings) > 1:
+        findings.sort(key=_finding_order)
     return findings
 
 
-def _scan(context: Context) -> list[TextFinding]:
+def _finding_order(finding: TextFinding) -> tuple[int, str, int]:
+    return finding.start, finding.code, finding.end
+
+
+def _scan(
+    context: Context, found: Sequence[Candidate], has_shall: bool
+) -> list[TextFinding]:
     text, lowered, response_start = context.text, context.lowered, context.response_start
     findings: list[TextFinding] = []
-    substitute: tuple[int, int] | bool | None = False  # E004's word, computed only when needed
-    for match in _SCAN_RE.finditer(" " + lowered):
-        kind = match.lastgroup or ""
-        start, end = match.span(kind)
-        start -= 1  # offsets in the padded text are one too high
-        end -= 1
+    # E004's word, computed only when needed; without SHALL there is none
+    substitute: tuple[int, int] | bool | None = None if has_shall else False
+    for kind, start, end in found:
         if kind == "lex":
-            for code, check in LEXICON.get(normalise(lowered[start:end]), ()):
+            entries = LEXICON.get(lowered[start:end])  # else "can’t", "at  least"
+            if entries is None:
+                entries = LEXICON.get(normalise(lowered[start:end]), ())
+            for code, check in entries:
                 if check and not CHECKS[check](text, lowered, start, end):
                     continue
                 if (
@@ -119,7 +118,7 @@ def _scan(context: Context) -> list[TextFinding]:
                     continue
                 if code == "A009":
                     if substitute is False:
-                        substitute = shall_substitute_span(text)
+                        substitute = substitute_span_in(lowered)
                     if substitute == (start, end):
                         continue  # E004 already reports this word as used instead of SHALL
                 findings.append(finding(code, start, end, text[start:end]))
