@@ -76,6 +76,9 @@ def _common(parser: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
     parser.add_argument("--format", choices=formats, default="text", help="output format")
     parser.add_argument("--json", action="store_true", help="same as --format json")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="scan every file afresh: neither read nor write the link cache "
+                             "(.kiro/specloom/cache/trace/)")
 
 
 def _emit(args: argparse.Namespace, rendered: str) -> None:
@@ -99,7 +102,7 @@ def run_trace(args: argparse.Namespace) -> int:
     from specloom.trace.matrix import build_trace
 
     workspace = workspace_from(args)
-    report = build_trace(workspace, args.specs)
+    report = build_trace(workspace, args.specs, cache=not args.no_cache)
     _render(args, report, {"json": render_trace.render_trace_json,
                            "markdown": render_trace.render_trace_markdown,
                            "text": render_trace.render_trace_text})
@@ -135,7 +138,8 @@ def run_verify(args: argparse.Namespace) -> int:
     command = None if recorded else args.test_command or configured_test_command(workspace.root)
     report = verify(workspace, args.specs, timeout=args.timeout, test_command=command,
                     record=not args.no_record, accept=args.accept, progress=_progress,
-                    python=args.python, junit=args.junit, pytest_report=args.pytest_report)
+                    python=args.python, junit=args.junit, pytest_report=args.pytest_report,
+                    cache=not args.no_cache)
     _render(args, report, {
         "json": lambda r: render_verify.render_verify_json(r, args.fail_on),
         "markdown": render_verify.render_verify_markdown,
@@ -168,7 +172,7 @@ def run_drift(args: argparse.Namespace) -> int:
     from specloom.trace.drift import drift
 
     workspace = workspace_from(args)
-    report = drift(workspace, args.specs)
+    report = drift(workspace, args.specs, cache=not args.no_cache)
     _render(args, report, {"json": render_drift.render_drift_json,
                            "markdown": render_drift.render_drift_markdown,
                            "text": render_drift.render_drift_text})

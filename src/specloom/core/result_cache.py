@@ -11,11 +11,16 @@ folder holds a `.gitignore` of `*`, as pytest's cache does, so git never sees it
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import sys
 import time
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from specloom import __version__
 
 FORMAT = 1
 STALE_TEMPORARY_S = 600
@@ -101,3 +106,23 @@ class ResultCache:
             with contextlib.suppress(OSError):
                 ignore.write_text("# specloom's result cache: safe to delete\n*\n")
         self._ready = True
+
+
+@cache
+def code_fingerprint() -> str:
+    """Changes when specloom, or any package beside it, is installed, updated or edited."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    package = Path(__file__).resolve().parent.parent
+    for folder, _, names in sorted(os.walk(package)):
+        for name in sorted(names):
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder, name))
+                digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    for entry in sys.path:  # where plug-ins are installed (not the script's own folder)
+        if not entry.endswith(("site-packages", "dist-packages")):
+            continue
+        try:
+            digest.update(f"{entry}\0{os.stat(entry).st_mtime_ns}\n".encode())
+        except OSError:
+            continue
+    return digest.hexdigest()

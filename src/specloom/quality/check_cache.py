@@ -11,39 +11,16 @@ rule plug-in would come from). Any change to any of them is a miss.
 from __future__ import annotations
 
 import hashlib
-import os
-import sys
 from collections.abc import Mapping
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from specloom import __version__
 from specloom.core.diagnostic import Diagnostic
+from specloom.core.result_cache import code_fingerprint
 from specloom.core.rule import Severity
 from specloom.spec.folder import SPEC_FILES, FileRead
 
 CACHE_FOLDER = Path(".kiro") / "specloom" / "cache" / "check"
-
-
-@cache
-def code_fingerprint() -> str:
-    """Changes when specloom, or any package beside it, is installed, updated or edited."""
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    package = Path(__file__).resolve().parent.parent
-    for folder, _, names in sorted(os.walk(package)):
-        for name in sorted(names):
-            if name.endswith(".py"):
-                info = os.stat(os.path.join(folder, name))
-                digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-    for entry in sys.path:  # where plug-ins are installed (not the script's own folder)
-        if not entry.endswith(("site-packages", "dist-packages")):
-            continue
-        try:
-            digest.update(f"{entry}\0{os.stat(entry).st_mtime_ns}\n".encode())
-        except OSError:
-            continue
-    return digest.hexdigest()
 
 
 def settings_fingerprint(settings: Any) -> str:

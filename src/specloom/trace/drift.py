@@ -65,10 +65,11 @@ class DriftReport:
     never_verified: tuple[tuple[str, str], ...] = ()  # (spec, criterion): nothing to compare
 
 
-def drift(workspace: Workspace, names: Sequence[str] = ()) -> DriftReport:
-    """Drift of the named specs (all when empty) since their last passing verification."""
+def drift(workspace: Workspace, names: Sequence[str] = (), cache: bool = False) -> DriftReport:
+    """Drift of the named specs (all when empty) since their last passing verification;
+    `cache` reuses the links of unchanged files (`trace.link_cache`)."""
     store = FingerprintStore.load(workspace.root)
-    trace = build_trace(workspace, names, store, anchors=False)
+    trace = build_trace(workspace, names, store, anchors=False, cache=cache)
     git = head_commit(workspace.root) is not None
     recorded: dict[str | None, list[tuple[str, str, CriterionTrace]]] = defaultdict(list)
     never: list[tuple[str, str]] = []

@@ -95,14 +95,15 @@ class TraceReport:
 
 def build_trace(workspace: Workspace, names: Sequence[str] = (),
                 store: FingerprintStore | None = None, scan: LinkScan | None = None,
-                anchors: bool = True) -> TraceReport:
+                anchors: bool = True, cache: bool = False) -> TraceReport:
     """Trace the named specs (all when empty); raises UnknownSpecError for a wrong name.
 
     `anchors=False` skips finding the criteria's code anchors (`drift` reads recorded ones).
+    `cache` keeps each file's links under the hash of its bytes (`trace.link_cache`).
     """
     selected = _spec_names(workspace, names)
     store = store if store is not None else FingerprintStore.load(workspace.root)
-    scan = scan if scan is not None else scan_links(workspace.root)
+    scan = scan if scan is not None else scan_links(workspace.root, cache)
     # a link may name an archived spec as `_archived/x`, or as `x` when it was written
     # before the spec moved into `_archived/` (and no active spec is called `x`)
     written: dict[str, list[Link]] = defaultdict(list)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from specloom.spec.source import FileRefused, read_bounded
 from specloom.trace.generic_scan import scan_generic
+from specloom.trace.link_cache import LinkCache
 from specloom.trace.links import Link, ScanProblem
 from specloom.trace.python_scan import scan_python
 from specloom.trace.scan_files import MAX_FILE_BYTES, source_files
@@ -21,11 +22,16 @@ class LinkScan:
     files_scanned: int
 
 
-def scan_links(root: Path) -> LinkScan:
-    """Every link in the project at `root` (files listed by git when it is a repository)."""
+def scan_links(root: Path, cache: bool = False) -> LinkScan:
+    """Every link in the project at `root` (files listed by git when it is a repository).
+
+    With `cache`, the links of each file are kept under the hash of its bytes in
+    `.kiro/specloom/cache/trace/` (`trace.link_cache`): an unchanged file is not parsed again.
+    """
     links: list[Link] = []
     problems: list[ScanProblem] = []
     files = source_files(root)
+    known = LinkCache.load(root) if cache else None
     for relative in files:
         try:  # stat first: an oversized file, a FIFO or a device in the checkout is never read
             data = read_bounded(root / relative, MAX_FILE_BYTES)
@@ -36,9 +42,19 @@ def scan_links(root: Path) -> LinkScan:
             continue
         if not any(needle in data for needle in NEEDLES):
             continue
-        text = data.decode("utf-8", errors="replace")
-        found, found_problems = (scan_python(relative, text) if relative.endswith((".py", ".pyi"))
-                                 else scan_generic(relative, text))
-        links.extend(found)
-        problems.extend(found_problems)
+        found = known.get(relative, data) if known is not None else None
+        if found is None:
+            found = _scan_file(relative, data)
+            if known is not None:
+                known.put(relative, data, found)
+        links.extend(found[0])
+        problems.extend(found[1])
+    if known is not None:
+        known.save(files)
     return LinkScan(tuple(links), tuple(problems), len(files))
+
+
+def _scan_file(relative: str, data: bytes) -> tuple[list[Link], list[ScanProblem]]:
+    text = data.decode("utf-8", errors="replace")
+    return (scan_python(relative, text) if relative.endswith((".py", ".pyi"))
+            else scan_generic(relative, text))

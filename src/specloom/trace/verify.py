@@ -115,17 +115,19 @@ class VerifyReport:
 def verify(workspace: Workspace, names: Sequence[str] = (), timeout: float = 600.0,
            test_command: str | None = None, record: bool = True, accept: bool = False,
            progress: Callable[[str], None] | None = None, python: str | None = None,
-           junit: Path | None = None, pytest_report: Path | None = None) -> VerifyReport:
+           junit: Path | None = None, pytest_report: Path | None = None,
+           cache: bool = False) -> VerifyReport:
     """Run the linked tests of the named specs (all when empty) and judge every criterion.
 
     `progress`, when given, receives one-line messages about what is running. `python` names
     the interpreter for pytest (default: the project's, see `environment.find_interpreter`).
     `pytest_report` (the plugin's record of a pytest run) and `junit` (a JUnit XML file or
     folder) give the outcomes instead, and nothing runs: the record those of pytest tests, the
-    JUnit XML those of other tests (and of pytest tests when there is no record).
+    JUnit XML those of other tests (and of pytest tests when there is no record). `cache`
+    reuses the links of unchanged files (`trace.link_cache`).
     """
     store = FingerprintStore.load(workspace.root)
-    trace = build_trace(workspace, names, store)
+    trace = build_trace(workspace, names, store, cache=cache)
     links = [link for spec in trace.specs for link in _test_links(spec)]
     progress = progress or (lambda _: None)
     if junit is not None or pytest_report is not None:
