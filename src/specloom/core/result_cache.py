@@ -24,6 +24,7 @@ from specloom import __version__
 
 FORMAT = 1
 STALE_TEMPORARY_S = 600
+UNUSED_ENTRY_S = 3600.0
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
@@ -79,21 +80,25 @@ class ResultCache:
             return
         self.writes += 1
 
-    def prune(self, keep: set[str]) -> int:
-        """Remove the entries whose keys are not in `keep`, and temporary files a killed
-        process left over ten minutes ago; returns how many entries went."""
+    def prune(self, keep: set[str], unused_for: float = UNUSED_ENTRY_S) -> int:
+        """Remove the entries whose keys are not in `keep` and that were written more than
+        `unused_for` seconds ago (so that runs with other settings, or a run on another
+        branch, keep theirs for a while), and temporary files a killed process left; returns
+        how many entries went."""
         removed = 0
         try:
             entries = list(os.scandir(self.folder))
         except OSError:
             return 0
-        stale = time.time() - STALE_TEMPORARY_S
+        now = time.time()
         for entry in entries:
             with contextlib.suppress(OSError):
-                if entry.name.endswith(".json") and entry.name[:-5] not in keep:
+                if entry.name.endswith(".json") and entry.name[:-5] not in keep \
+                        and entry.stat().st_mtime < now - unused_for:
                     os.unlink(entry.path)
                     removed += 1
-                elif entry.name.endswith(".tmp") and entry.stat().st_mtime < stale:
+                elif entry.name.endswith(".tmp") \
+                        and entry.stat().st_mtime < now - STALE_TEMPORARY_S:
                     os.unlink(entry.path)
         return removed
 
