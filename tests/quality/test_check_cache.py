@@ -116,3 +116,35 @@ def test_git_never_sees_the_cache(make_workspace: MakeWorkspace) -> None:
     status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"],
                             cwd=workspace.root, capture_output=True, text=True, check=True)
     assert "specloom/cache" not in status.stdout
+
+
+@pytest.mark.req("spec-check", "12.2")
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(make_workspace: MakeWorkspace,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    from specloom.quality import check_cache
+
+    workspace = two_specs(make_workspace)
+    time.sleep(2.1)  # older than the racy window, so the lstat signatures are kept
+    check_workspace(workspace, cache=True)
+    check_workspace(workspace, cache=True)  # keys by hashing; signatures recorded
+    read: list[str] = []
+    real = check_cache.read_spec_files
+    monkeypatch.setattr(check_cache, "read_spec_files",
+                        lambda folder: read.append(str(folder)) or real(folder))
+    unchanged = check_workspace(workspace, cache=True)
+    assert read == []  # every key came from the signatures
+    shop = workspace.root / ".kiro" / "specs" / "shop" / "requirements.md"
+    before = os.stat(shop)
+    text = shop.read_text()
+    edited = text.replace("as appropriate", "as stated now", 1)  # the A002 finding goes
+    assert len(edited.encode()) == len(text.encode()) - 1
+    shop.write_text(edited + " ")
+    os.utime(shop, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same mtime
+    assert os.stat(shop).st_size == before.st_size
+    after = check_workspace(workspace, cache=True)
+    assert read == [str(shop.parent)]  # its ctime changed: read and hashed again
+    assert after == check_workspace(workspace)
+    assert len(after.diagnostics) == len(unchanged.diagnostics) - 1

@@ -85,3 +85,15 @@ def test_parsing_and_rules_give_the_recorded_results_on_real_specs(tree: Path) -
 if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
     DIGESTS.write_text(json.dumps({t.name: tree_digests(t) for t in trees()}, indent=2) + "\n")
     print(f"wrote {DIGESTS}")
+
+
+@pytest.mark.req("spec-check", "12.3")
+@pytest.mark.parametrize("tree", trees(), ids=lambda p: p.name)
+def test_the_default_selection_reports_what_all_rules_report_for_its_codes(tree: Path) -> None:
+    """Rules the settings leave out are not run at all (the EARS parse when no EARS rule and
+    not A013 is selected); what is reported is exactly the selected part of `ALL`."""
+    workspace = Workspace(tree)
+    default = CheckSettings()
+    everything = check_workspace(workspace, settings=CheckSettings(select=("ALL",)), jobs=1)
+    selected = [d for d in everything.diagnostics if default.enabled(d.code)]
+    assert list(check_workspace(workspace, settings=default, jobs=1).diagnostics) == selected

@@ -86,16 +86,14 @@ def check_workspace(workspace: Workspace, names: Sequence[str] = (),
     fingerprint = ""
     if store is not None:
         from specloom.quality import check_cache
-        from specloom.spec.folder import read_spec_files
 
         fingerprint = check_cache.settings_fingerprint(settings)
-        for name in specs if store.has_entries() else ():  # else each file is read once, below
-            folder = workspace.spec_dir(name)
-            keys[name] = key = check_cache.spec_key(
-                read_spec_files(folder), name, workspace.relative(folder), fingerprint)
-            found = check_cache.decode(store.get(key))
-            if found is not None:
-                results[name] = found
+        if store.has_entries():  # else each file is read once, by the engine below
+            keys = check_cache.current_keys(workspace, specs, fingerprint)
+            for name, key in keys.items():
+                found = check_cache.decode(store.get(key))
+                if found is not None:
+                    results[name] = found
     missing = [name for name in specs if name not in results]
     if missing:
         from specloom.quality.engine import CacheTarget, check_specs

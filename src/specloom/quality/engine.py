@@ -42,6 +42,10 @@ class Collector:
         self.spec: str | None = None
         self._enabled: dict[str, bool] = {}
         self._severity: dict[str, Severity] = {}
+        # The EARS parse feeds only the EARS rules and A013 (the system name); when the
+        # settings select none of them, as the default tier does, it is not run at all.
+        self.needs_ears = any(settings.enabled(code) for code, rule in self.rules.items()
+                              if rule.family == "ears" or code == "A013")
 
     def watch(self, source: SourceText) -> None:
         if "specloom-ignore" in source.text:
@@ -133,7 +137,7 @@ def check_spec(spec: Spec, collector: Collector) -> None:
              "add requirements.md (feature) or bugfix.md (bugfix), or remove the folder")
     if spec.requirements is not None:
         check_requirements_numbering(emit, spec.requirements)
-        check_criteria_text(emit, spec.requirements)
+        check_criteria_text(emit, spec.requirements, collector.needs_ears)
     if spec.design is not None:
         check_design(emit, spec.design, spec.requirements, spec.kind)
     if spec.tasks is not None:
@@ -152,8 +156,9 @@ def mask_code_spans(text: str) -> str:
     return CODE_SPAN.sub(lambda m: "_" * len(m.group(0)), text)
 
 
-def check_criteria_text(emit: Emit, doc: RequirementsDoc) -> None:
-    """EARS grammar, smells and glossary rules on each criterion's text.
+def check_criteria_text(emit: Emit, doc: RequirementsDoc, run_ears: bool = True) -> None:
+    """EARS grammar, smells and glossary rules on each criterion's text (the
+    smells only with `run_ears=False`, for settings that select no EARS rule and not A013).
 
     The text rules run once per distinct text (`criteria.criterion_rules`). A013 reports each
     undefined system name once per document, at its first use.
@@ -163,7 +168,8 @@ def check_criteria_text(emit: Emit, doc: RequirementsDoc) -> None:
     reported_names: set[str] = set()
     undefined: dict[str, bool] = {}  # system name -> not defined by the glossary
     for requirement in doc.requirements:
-        with_ears = doc.kind != "bugfix" or requirement.number != "1"  # 1 describes the defect
+        # requirement 1 of a bugfix spec describes the defect: it is no EARS requirement
+        with_ears = run_ears and (doc.kind != "bugfix" or requirement.number != "1")
         for criterion in requirement.criteria:
             text = criterion.text
             if "`" in text:

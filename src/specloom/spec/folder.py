@@ -21,12 +21,14 @@ class UnsearchableFolder(OSError):
 FileRead = bytes | OSError | None
 
 
-def read_spec_files(folder: Path) -> dict[str, FileRead]:
+def read_spec_files(folder: str | Path) -> dict[str, FileRead]:
     """The raw bytes of each file of SPEC_FILES in `folder`, for `load_spec` (and for the
-    result cache, which hashes exactly what the parsers will read)."""
+    result cache, which hashes exactly what the parsers will read). Paths are strings here:
+    a warm `check` calls this for every spec, and pathlib would be most of its cost."""
     found: dict[str, FileRead] = {}
+    base = os.path.join(folder, "")
     for file_name in SPEC_FILES:
-        file = folder / file_name
+        file = base + file_name
         try:
             os.lstat(file)  # only absence means absent: a folder or FIFO here is a finding
         except FileNotFoundError:

@@ -154,7 +154,7 @@ def _too_large(name: str, size: int, limit: int) -> FileRefused:
                        "split the document; specs this large cannot be reviewed")
 
 
-def _stat(file: Path) -> os.stat_result:
+def _stat(file: str | Path) -> os.stat_result:
     """`os.stat` (links followed) with a dangling link or a link loop named as such."""
     try:
         return os.stat(file)
@@ -165,18 +165,18 @@ def _stat(file: Path) -> os.stat_result:
             is_link = False
         if is_link:
             target = os.readlink(file)
-            raise FileRefused(f"{file.name} is a symbolic link to {target}, which does not "
-                              "exist", "point the link at an existing file, or remove it"
+            raise FileRefused(f"{os.path.basename(file)} is a symbolic link to {target}, which "
+                              "does not exist", "point the link at an existing file, or remove it"
                               ) from None
         raise
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise FileRefused(f"{file.name} is a symbolic link loop",
+            raise FileRefused(f"{os.path.basename(file)} is a symbolic link loop",
                               "point the link at a real file, or remove it") from None
         raise
 
 
-def read_bounded(file: Path, limit: int = MAX_BYTES) -> bytes:
+def read_bounded(file: str | Path, limit: int = MAX_BYTES) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; anything else raises.
 
     Raises `FileRefused` (an `OSError`) for a directory, FIFO, socket, device, dangling link,
@@ -184,7 +184,7 @@ def read_bounded(file: Path, limit: int = MAX_BYTES) -> bytes:
     path whose `stat` says it is a regular file is opened, and with `O_NONBLOCK`, so a FIFO
     swapped in after the `stat` cannot block; the opened file is checked again by `fstat`.
     """
-    name = file.name
+    name = os.path.basename(file)
     info = _stat(file)
     check_regular(info.st_mode, name)
     if info.st_size > limit:
