@@ -86,10 +86,10 @@ def test_concurrent_runs_leave_whole_entries(make_workspace: MakeWorkspace) -> N
     outputs = [process.communicate()[0] for process in running]
     assert all(process.returncode == 0 for process in running)
     assert len({json.dumps(json.loads(out)["diagnostics"]) for out in outputs}) == 1
-    entries = list((workspace.root / CACHE_FOLDER).glob("*.json"))
-    assert len(entries) == 12
-    for entry in entries:
-        assert json.loads(entry.read_text())["key"] == entry.stem
+    packs = list((workspace.root / CACHE_FOLDER).glob("pack-*.json"))
+    assert packs  # the same twelve results: each run wrote the same pack, whole
+    for pack in packs:
+        assert len(json.loads(pack.read_text())["entries"]) == 12
     assert not list((workspace.root / CACHE_FOLDER).glob("*.tmp"))
 
 
@@ -97,13 +97,19 @@ def test_concurrent_runs_leave_whole_entries(make_workspace: MakeWorkspace) -> N
 def test_a_broken_entry_is_a_miss_and_is_replaced(make_workspace: MakeWorkspace) -> None:
     workspace = two_specs(make_workspace)
     fresh = check_workspace(workspace, cache=True)
-    entries = sorted((workspace.root / CACHE_FOLDER).glob("*.json"))
-    entries[0].write_text('{"format": 1, "key": "not this one", "value": {}}')
-    entries[1].write_bytes(b"\x00\xff not json")
+    pack = next((workspace.root / CACHE_FOLDER).glob("pack-*.json"))
+    document = json.loads(pack.read_text())
+    for key in document["entries"]:
+        document["entries"][key] = {"files": "not a list", "rules": 3}
+    pack.write_text(json.dumps(document))
+    assert check_workspace(workspace, cache=True).diagnostics == fresh.diagnostics
+    pack.write_bytes(b"\x00\xff not json")
     again = check_workspace(workspace, cache=True)
     assert again.diagnostics == fresh.diagnostics
-    assert all(json.loads(e.read_text())["key"] == e.stem for e in entries)
     assert again == check_workspace(workspace, settings=CheckSettings())
+    rewritten = [json.loads(p.read_text()) for p in
+                 (workspace.root / CACHE_FOLDER).glob("pack-*.json") if p.read_bytes()[:1] == b"{"]
+    assert any(len(d["entries"]) == 2 for d in rewritten)
 
 
 @pytest.mark.req("spec-check", "12.7")

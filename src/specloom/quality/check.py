@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from specloom.core.diagnostic import Diagnostic
 from specloom.core.errors import SpecloomError
-from specloom.core.result_cache import ResultCache
+from specloom.core.result_cache import PackedCache
 from specloom.core.rule import Severity
 from specloom.quality.check_cache import SpecResult
 from specloom.quality.settings import CheckSettings
@@ -114,10 +114,10 @@ def check_workspace(workspace: Workspace, names: Sequence[str] = (),
                        settings.fail_on, _sources_of(workspace, diagnostics), rule_names)
 
 
-def _open_cache(workspace: Workspace) -> ResultCache:
+def _open_cache(workspace: Workspace) -> PackedCache:
     from specloom.quality.check_cache import CACHE_FOLDER
 
-    return ResultCache(workspace.root / CACHE_FOLDER)
+    return PackedCache(workspace.root / CACHE_FOLDER)
 
 
 def _sources_of(workspace: Workspace, diagnostics: Sequence[Diagnostic]) -> dict[str, SourceText]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from specloom.core.diagnostic import Diagnostic
-from specloom.core.result_cache import ResultCache
+from specloom.core.result_cache import PackedCache
 from specloom.core.rule import Severity
 from specloom.quality import glossary
 from specloom.quality.check_cache import SpecResult, encode, spec_key
@@ -96,7 +96,8 @@ def check_specs(workspace: Workspace, specs: Sequence[str], settings: CheckSetti
 def _check_chunk(workspace: Workspace, specs: Sequence[str], settings: CheckSettings,
                  cache: CacheTarget | None) -> list[tuple[str, str | None, SpecResult]]:
     collector = Collector(settings)
-    store = ResultCache(cache.folder) if cache is not None else None
+    store = PackedCache(cache.folder) if cache is not None else None
+    written: dict[str, object] = {}
     results: list[tuple[str, str | None, SpecResult]] = []
     for name in specs:
         folder = workspace.spec_dir(name)
@@ -115,8 +116,10 @@ def _check_chunk(workspace: Workspace, specs: Sequence[str], settings: CheckSett
         key = None
         if cache is not None and store is not None:
             key = spec_key(raw, name, workspace.relative(folder), cache.fingerprint)
-            store.put(key, encode(result))
+            written[key] = encode(result)
         results.append((name, key, result))
+    if store is not None:
+        store.put_many(written)  # one file for the chunk: creating files is what costs
     return results
 
 
