@@ -32,8 +32,6 @@ class ResultCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._ready = False
-        self.hits = 0
-        self.writes = 0
 
     def _entry(self, key: str) -> Path:
         return self.folder / f"{key}.json"
@@ -55,32 +53,31 @@ class ResultCache:
         if not isinstance(entry, dict) or entry.get("key") != key \
                 or entry.get("format") != FORMAT:
             return None
-        self.hits += 1
         return entry.get("value")
 
-    def put(self, key: str, value: Any, document: dict[str, Any] | None = None) -> None:
-        """Store `value` under `key` (or `document` as the whole file, for a pack); a failure
-        (read-only disk, full disk) is ignored."""
-        data = json.dumps(document if document is not None else
-                          {"format": FORMAT, "key": key, "value": value},
-                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        # Named by key and process: two processes never share a temporary file, and within
-        # one process a key is written once at a time (O_EXCL refuses a second writer).
-        temporary = os.path.join(self.folder, f".{key}.{os.getpid()}.tmp")
+    def put(self, key: str, value: Any) -> None:
+        """Store `value` under `key`; a failure (read-only disk, full disk) is ignored."""
+        self.write(key, {"format": FORMAT, "key": key, "value": value})
+
+    def write(self, name: str, document: dict[str, Any]) -> None:
+        """Write `document` as the file `<name>.json`, atomically; failures are ignored."""
+        data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # Named by file and process: two processes never share a temporary file, and within
+        # one process a file is written once at a time (O_EXCL refuses a second writer).
+        temporary = os.path.join(self.folder, f".{name}.{os.getpid()}.tmp")
         try:
             self._prepare()
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC, 0o644)
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
-                os.replace(temporary, self._entry(key))
+                os.replace(temporary, self._entry(name))
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
                 raise
         except OSError:
             return
-        self.writes += 1
 
     def _prepare(self) -> None:
         if self._ready:
@@ -150,7 +147,7 @@ class PackedCache:
             return None
         name = "pack-" + hashlib.blake2b("\0".join(sorted(entries)).encode(),
                                          digest_size=16).hexdigest()
-        self._store.put(name, None, {"format": FORMAT, "entries": entries})
+        self._store.write(name, {"format": FORMAT, "entries": entries})
         return f"{name}.json"
 
     def prune(self, keep: set[str], unused_for: float = UNUSED_ENTRY_S) -> int:

@@ -22,6 +22,7 @@ from specloom.core.diagnostic import Diagnostic
 from specloom.core.result_cache import ResultCache, code_fingerprint
 from specloom.core.rule import Severity
 from specloom.spec.folder import SPEC_FILES, FileRead, read_spec_files
+from specloom.spec.workspace import Workspace
 
 CACHE_FOLDER = Path(".kiro") / "specloom" / "cache" / "check"
 
@@ -35,7 +36,7 @@ INDEX_FOLDER = Path(".kiro") / "specloom" / "cache" / "check-index"
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within one tick
 
 
-def current_keys(workspace: Any, specs: Sequence[str], fingerprint: str) -> dict[str, str]:
+def current_keys(workspace: Workspace, specs: Sequence[str], fingerprint: str) -> dict[str, str]:
     """The key of each spec as its files are now.
 
     A key is the hash of the files' bytes; to spare reading every file of every spec on each

@@ -114,7 +114,7 @@ def _check_chunk(workspace: Workspace, specs: Sequence[str], settings: CheckSett
                       if d.code in collector.rules}
         result = (files, collector.diagnostics, rule_names)
         key = None
-        if cache is not None and store is not None:
+        if cache is not None:
             key = spec_key(raw, name, workspace.relative(folder), cache.fingerprint)
             written[key] = encode(result)
         results.append((name, key, result))
